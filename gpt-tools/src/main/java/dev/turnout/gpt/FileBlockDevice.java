@@ -1,0 +1,92 @@
+package dev.turnout.gpt;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** A block device node or a regular image file, through a {@link FileChannel}. */
+public final class FileBlockDevice implements BlockDevice {
+  private final Path path;
+  private final FileChannel channel;
+  private final long size;
+
+  private FileBlockDevice(Path path, FileChannel channel, long size) {
+    this.path = path;
+    this.channel = channel;
+    this.size = size;
+  }
+
+  /** Opens {@code path} read-only, or read-write when {@code writable}. */
+  public static FileBlockDevice open(Path path, boolean writable) throws IOException {
+    FileChannel ch = writable
+        ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      return new FileBlockDevice(path, ch, sizeOf(path, ch));
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A regular file reports its length; a block device node reports 0 through fstat, so its size comes
+   * from sysfs ({@code /sys/class/block/NAME/size}, always in 512-byte units).
+   */
+  private static long sizeOf(Path path, FileChannel ch) throws IOException {
+    long n = ch.size();
+    if (n > 0 || Files.isRegularFile(path)) {
+      return n;
+    }
+    Path real = path.toRealPath();
+    Path sys = Path.of("/sys/class/block", real.getFileName().toString(), "size");
+    if (Files.isReadable(sys)) {
+      return Long.parseLong(Files.readString(sys).trim()) * 512;
+    }
+    return n;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public void read(long offset, ByteBuffer dst) throws IOException {
+    long pos = offset;
+    while (dst.hasRemaining()) {
+      int n = channel.read(dst, pos);
+      if (n < 0) {
+        throw new EOFException(path + ": unexpected end at byte " + pos);
+      }
+      pos += n;
+    }
+  }
+
+  @Override
+  public void write(long offset, ByteBuffer src) throws IOException {
+    long pos = offset;
+    while (src.hasRemaining()) {
+      pos += channel.write(src, pos);
+    }
+  }
+
+  @Override
+  public void force() throws IOException {
+    channel.force(true);
+  }
+
+  @Override
+  public String name() {
+    return path.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
