@@ -1,0 +1,27 @@
+package dev.turnout.payload;
+
+import java.util.Base64;
+
+/**
+ * A payload applied and verified in full.
+ *
+ * @param size bytes of payload consumed
+ * @param sha256 SHA-256 of the whole payload file (what Omaha's {@code sha256} attribute carries)
+ * @param signedHash SHA-256 of everything before the signature blob
+ * @param verifiedBy name of the trusted key whose version-2 signature verified
+ * @param operations operations applied
+ * @param newPartitionSize bytes of the new image now in the target partition
+ */
+public record PayloadResult(long size, byte[] sha256, byte[] signedHash, String verifiedBy,
+    int operations, long newPartitionSize) {
+
+  public PayloadResult {
+    sha256 = sha256.clone();
+    signedHash = signedHash.clone();
+  }
+
+  /** The payload hash as Omaha carries it: standard base64 with padding. */
+  public String sha256Base64() {
+    return Base64.getEncoder().encodeToString(sha256);
+  }
+}
