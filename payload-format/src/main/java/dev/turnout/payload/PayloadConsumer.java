@@ -259,6 +259,7 @@ public final class PayloadConsumer implements AutoCloseable {
     md.update(manifestBytes);
     metadataSha256 = md.digest();
     manifestBytes = null;
+    durable = new Candidate(0, 0, hash.getEncodedState());
     if (resume != null) {
       if (resume.metadataSize() != metadataSize
           || !MessageDigest.isEqual(resume.metadataSha256(), metadataSha256)) {
@@ -441,10 +442,6 @@ public final class PayloadConsumer implements AutoCloseable {
     if (all) {
       return new Checkpoint(plan.steps().size(), plan.blobAreaSize() + plan.signaturesSize(),
           hash.getEncodedState(), signedHashState, signatureBlob, metadataSize, metadataSha256);
-    }
-    if (durable == null) {
-      return new Checkpoint(0, 0, new SHA256Digest().getEncodedState(), new byte[0], new byte[0],
-          metadataSize, metadataSha256);
     }
     return new Checkpoint(durable.nextStep(), durable.nextDataOffset(), durable.hashState(),
         durable.nextStep() == plan.steps().size() ? signedHashState : new byte[0], new byte[0],

@@ -94,6 +94,7 @@ record PayloadPlan(DeltaArchiveManifest manifest, int blockSize, List<Step> step
             limit, offset, limits));
       }
     }
+    checkOverlaps(steps, bs);
     if (m.hasSignaturesOffset() && m.getSignaturesOffset() != offset[0]) {
       throw exec(String.format("the signature blob is at offset %s, not right after the last "
           + "operation's data (%d)", Long.toUnsignedString(m.getSignaturesOffset()), offset[0]));
@@ -158,6 +159,34 @@ record PayloadPlan(DeltaArchiveManifest manifest, int blockSize, List<Step> step
     Step s = new Step(index, sink, label, op, offset[0], length);
     offset[0] += length;
     return s;
+  }
+
+  /**
+   * Operations run in parallel, so two that write the same block would race: refuse any overlap
+   * between the destination extents written to one target.
+   */
+  private static void checkOverlaps(List<Step> steps, int bs) throws PayloadException {
+    record Span(long start, long end, String label, Step.Sink sink) {}
+    List<Span> spans = new ArrayList<>();
+    for (Step s : steps) {
+      if (s.sink() == Step.Sink.DISCARD) {
+        continue;
+      }
+      for (Extent x : s.op().getDstExtentsList()) {
+        if (x.getStartBlock() != PayloadLimits.SPARSE_HOLE && x.getNumBlocks() > 0) {
+          spans.add(new Span(x.getStartBlock(), x.getStartBlock() + x.getNumBlocks(), s.label(),
+              s.sink()));
+        }
+      }
+    }
+    spans.sort(java.util.Comparator.comparing(Span::sink).thenComparingLong(Span::start));
+    for (int i = 1; i < spans.size(); i++) {
+      Span a = spans.get(i - 1);
+      Span b = spans.get(i);
+      if (a.sink() == b.sink() && b.start() < a.end()) {
+        throw exec(String.format("%s and %s both write block %d", a.label(), b.label(), b.start()));
+      }
+    }
   }
 
   static long roundUp(long n, int bs) {
