@@ -527,20 +527,13 @@ public final class PayloadConsumer implements AutoCloseable {
 
   private static void verifyTarget(PayloadTarget t, InstallInfo info, ErrorCode code, String what)
       throws PayloadException {
-    MessageDigest md = sha256();
-    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    byte[] actual;
     try {
-      for (long off = 0; off < info.getSize(); ) {
-        buf.clear().limit((int) Math.min(buf.capacity(), info.getSize() - off));
-        t.read(off, buf);
-        buf.flip();
-        off += buf.remaining();
-        md.update(buf);
-      }
+      actual = t.sha256(info.getSize());
     } catch (IOException e) {
       throw new PayloadException(code, what + ": reading it back failed: " + e.getMessage(), e);
     }
-    if (!MessageDigest.isEqual(md.digest(), info.getHash().toByteArray())) {
+    if (!MessageDigest.isEqual(actual, info.getHash().toByteArray())) {
       throw new PayloadException(code, what + " does not match the manifest's SHA-256 after writing");
     }
   }

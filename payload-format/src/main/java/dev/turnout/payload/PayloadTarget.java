@@ -25,6 +25,29 @@ public interface PayloadTarget extends AutoCloseable {
   /** Forces everything written to stable storage. */
   void force() throws IOException;
 
+  /** SHA-256 of the first {@code length} bytes, as written. */
+  default byte[] sha256(long length) throws IOException {
+    java.security.MessageDigest md = PayloadConsumer.sha256();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    for (long off = 0; off < length; ) {
+      buf.clear().limit((int) Math.min(buf.capacity(), length - off));
+      read(off, buf);
+      buf.flip();
+      off += buf.remaining();
+      md.update(buf);
+    }
+    return md.digest();
+  }
+
+  /**
+   * A target that keeps nothing: it hashes bytes written in order, so a payload can be verified in
+   * full without a partition to write to. Needs one thread, and operations in block order (as every
+   * Flatcar generator writes them).
+   */
+  static PayloadTarget digestOnly(long size) {
+    return new DigestTarget(size);
+  }
+
   /** Cuts the target to {@code length} bytes; only meaningful for files (the kernel). */
   default void truncate(long length) throws IOException {}
 

@@ -1,0 +1,12 @@
+package dev.turnout.payload;
+
+import java.nio.file.Path;
+
+/** Lets tests in other packages find the shared test data. */
+public final class TestPayloadsAccess {
+  private TestPayloadsAccess() {}
+
+  public static Path testdata() {
+    return TestPayloads.TESTDATA;
+  }
+}
