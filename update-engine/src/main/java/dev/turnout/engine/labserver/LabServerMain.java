@@ -1,0 +1,129 @@
+package dev.turnout.engine.labserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code omaha-server}: the lab Omaha server's command line. */
+@Command(name = "omaha-server", mixinStandardHelpOptions = true,
+    version = "omaha-server (Turnout) 0.1.0",
+    description = {
+        "Serve Flatcar updates to a lab or air-gapped fleet: answer Omaha update checks for one or"
+            + " more channels and serve the payloads, logging every request as a JSON line.",
+        "",
+        "Serve one release to a lab fleet:",
+        "  omaha-server --listen 0.0.0.0:8080 --channel stable --version 4081.2.0 \\",
+        "      --payload flatcar_production_update.gz --extension oem-azure.gz",
+        "then on each machine put SERVER=http://THIS-HOST:8080/v1/update/ and GROUP=stable in",
+        "/etc/flatcar/update.conf. Machines older than --version get the update; the rest get",
+        "noupdate. Several channels at once: --config FILE with",
+        "  {\"listen\": \"0.0.0.0:8080\", \"base_url\": \"http://updates.lab:8080\",",
+        "   \"channels\": [{\"name\": \"stable\", \"version\": \"4081.2.0\",",
+        "                 \"payload\": \"stable/flatcar_production_update.gz\",",
+        "                 \"extensions\": [\"stable/oem-azure.gz\"]}]}",
+        ""})
+public final class LabServerMain implements Callable<Integer> {
+  @Option(names = "--listen", description = "HOST:PORT to bind (default 127.0.0.1:8080)")
+  String listen;
+
+  @Option(names = "--channel", description = "the channel (GROUP) to serve")
+  String channel;
+
+  @Option(names = "--version", description = "the release version of --payload")
+  String version;
+
+  @Option(names = "--payload", description = "the signed update payload")
+  Path payload;
+
+  @Option(names = "--extension", description = "an extension or OEM sysext payload; repeatable")
+  List<Path> extensions = new ArrayList<>();
+
+  @Option(names = "--config", description = "JSON file serving several channels")
+  Path config;
+
+  @Option(names = "--base-url", description = "URL clients reach this server at, for payload"
+      + " URLs (default: from each request's Host header)")
+  String baseUrl;
+
+  @Option(names = "--log", description = "append JSON lines here instead of standard output")
+  Path logFile;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LabServerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Channel> channels = new ArrayList<>();
+    String listenSpec = listen;
+    String base = baseUrl;
+    if (config != null) {
+      JsonNode c = new ObjectMapper().readTree(config.toFile());
+      Path dir = config.toAbsolutePath().getParent();
+      if (listenSpec == null && c.hasNonNull("listen")) {
+        listenSpec = c.get("listen").asText();
+      }
+      if (base == null && c.hasNonNull("base_url")) {
+        base = c.get("base_url").asText();
+      }
+      for (JsonNode ch : c.path("channels")) {
+        List<Path> ext = new ArrayList<>();
+        for (JsonNode e : ch.path("extensions")) {
+          ext.add(dir.resolve(e.asText()));
+        }
+        channels.add(Channel.of(ch.path("name").asText(), ch.path("version").asText(),
+            dir.resolve(ch.path("payload").asText()), ext));
+      }
+    }
+    if (channel != null || version != null || payload != null) {
+      if (channel == null || version == null || payload == null) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--channel, --version and --payload go together");
+      }
+      channels.add(Channel.of(channel, version, payload, extensions));
+    }
+    if (channels.isEmpty()) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "nothing to serve: give --channel/--version/--payload or --config");
+    }
+    InetSocketAddress addr = parseListen(listenSpec == null ? "127.0.0.1:8080" : listenSpec);
+    PrintStream out = logFile == null ? System.out
+        : new PrintStream(new FileOutputStream(logFile.toFile(), true), true,
+            StandardCharsets.UTF_8);
+    LabServer server = new LabServer(addr, channels, base, new RequestLog(out, Clock.systemUTC()))
+        .start();
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stop.countDown();
+    }));
+    for (Channel c : channels) {
+      System.err.printf("omaha-server: channel %s offers %s (%s, %d bytes)%n", c.name(),
+          c.version(), c.payload().name(), c.payload().size());
+    }
+    System.err.printf("omaha-server: listening; SERVER=%s%n", server.updateUrl());
+    stop.await();
+    return 0;
+  }
+
+  static InetSocketAddress parseListen(String spec) {
+    int colon = spec.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("--listen takes HOST:PORT, not " + spec);
+    }
+    String host = spec.substring(0, colon).replace("[", "").replace("]", "");
+    return new InetSocketAddress(host, Integer.parseInt(spec.substring(colon + 1)));
+  }
+}

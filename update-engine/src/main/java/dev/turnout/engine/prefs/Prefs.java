@@ -1,0 +1,109 @@
+package dev.turnout.engine.prefs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * update_engine's prefs: one file per key in {@code /var/lib/update_engine/prefs/}, named after the
+ * key ({@code [A-Za-z0-9_-]} only). Integers are decimal text without a newline, read back trimmed;
+ * strings are raw bytes. Every write goes to a temp file that is forced, then renamed over the key,
+ * and the directory is forced, so a crash leaves the old value or the new one.
+ */
+public final class Prefs {
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+");
+
+  private final Path dir;
+
+  public Prefs(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  private Path file(String key) {
+    if (!KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException("invalid pref key: \"" + key + "\"");
+    }
+    return dir.resolve(key);
+  }
+
+  public boolean exists(String key) {
+    return Files.exists(file(key));
+  }
+
+  public Optional<byte[]> getBytes(String key) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(file(key)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  public Optional<String> getString(String key) throws IOException {
+    return getBytes(key).map(b -> new String(b, StandardCharsets.UTF_8));
+  }
+
+  /** The value as an integer; empty when absent or not a number (as update_engine treats it). */
+  public Optional<Long> getLong(String key) throws IOException {
+    Optional<String> s = getString(key);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(s.get().strip()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  public void setBytes(String key, byte[] value) throws IOException {
+    Path target = file(key);
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + key + ".", ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(value));
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      forceDirectory();
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public void setString(String key, String value) throws IOException {
+    setBytes(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void setLong(String key, long value) throws IOException {
+    setString(key, Long.toString(value));
+  }
+
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(file(key));
+  }
+
+  private void forceDirectory() {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot open a directory for reading; the rename is still atomic.
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.turnout.engine.omaha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.SystemPaths;
+import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.prefs.Prefs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OmahaParamsLoaderTest {
+  @TempDir Path root;
+  SystemPaths paths;
+  Prefs prefs;
+
+  @BeforeEach
+  void setUp() {
+    paths = new SystemPaths(root);
+    prefs = new Prefs(paths.prefsDir());
+  }
+
+  private void write(String path, String text) throws IOException {
+    Path p = paths.resolve(path);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+  }
+
+  private OmahaParams load() throws IOException {
+    return new OmahaParamsLoader(paths, prefs, "x86_64").load();
+  }
+
+  @Test
+  void defaultsWithNoFiles() throws IOException {
+    OmahaParams p = load();
+    assertThat(p.server()).isEqualTo("https://public.update.flatcar-linux.net/v1/update/");
+    assertThat(p.group()).isEqualTo("stable");
+    assertThat(p.appId()).isEqualTo("{e96281a6-d1af-4bde-9a0a-97b76e56dc57}");
+    assertThat(p.version()).isEmpty();
+    assertThat(p.checksEnabled()).isTrue();
+    assertThat(p.nonDefaultServer()).isFalse();
+  }
+
+  @Test
+  void theFirstFileHoldingAKeyWins() throws IOException {
+    write("/etc/flatcar/update.conf", "GROUP=beta\n");
+    write("/usr/share/flatcar/update.conf",
+        "SERVER=https://public.update.flatcar-linux.net/v1/update/\nGROUP=stable\n");
+    write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=3815.2.0\n"
+        + "FLATCAR_RELEASE_BOARD=amd64-usr\nFLATCAR_RELEASE_APPID={e96281a6-d1af-4bde-9a0a-97b76e56dc57}\n"
+        + "GROUP=alpha\nSERVER=http://ignored\n");
+    write("/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+    write("/proc/sys/kernel/random/boot_id", "  1b3d5f7e-0000-4000-8000-000000000001\n");
+    write("/usr/share/oem/oem-release", "ID=qemu\nVERSION_ID=0.2.0\n");
+    OmahaParams p = load();
+    assertThat(p.group()).isEqualTo("beta");
+    assertThat(p.server()).isEqualTo("https://public.update.flatcar-linux.net/v1/update/");
+    assertThat(p.version()).isEqualTo("3815.2.0");
+    assertThat(p.board()).isEqualTo("amd64-usr");
+    assertThat(p.machineId()).isEqualTo("0123456789abcdef0123456789abcdef");
+    assertThat(p.bootId()).isEqualTo("1b3d5f7e-0000-4000-8000-000000000001");
+    assertThat(p.oem()).isEqualTo("qemu");
+    assertThat(p.oemVersion()).isEqualTo("0.2.0");
+    assertThat(p.servicePack()).isEqualTo("3815.2.0_x86_64");
+    assertThat(OmahaRequest.ping(p, false)).isEqualTo(OmahaRequest.ping(Fixtures.params()
+        .withAlephVersion("3815.2.0"), false));
+  }
+
+  @Test
+  void etcOemReleaseWinsOverUsrShareOem() throws IOException {
+    write("/etc/oem-release", "ID=azure\n");
+    write("/usr/share/oem/oem-release", "ID=qemu\nVERSION_ID=0.2.0\n");
+    OmahaParams p = load();
+    assertThat(p.oem()).isEqualTo("azure");
+    assertThat(p.oemVersion()).isEmpty();
+  }
+
+  @Test
+  void alephVersionIsTheFirstVersionThisMachineRan() throws IOException {
+    write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=3510.2.0\n");
+    assertThat(load().alephVersion()).isEqualTo("3510.2.0");
+    write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=3815.2.0\n");
+    assertThat(load().alephVersion()).isEqualTo("3510.2.0");
+    assertThat(prefs.getString(PrefKeys.ALEPH_VERSION)).hasValue("3510.2.0");
+  }
+
+  @Test
+  void serverDisabledOrInvalidStopsChecks() throws IOException {
+    write("/etc/flatcar/update.conf", "SERVER=disabled\n");
+    assertThat(load().checksEnabled()).isFalse();
+    write("/etc/flatcar/update.conf", "SERVER=not a url\n");
+    assertThat(load().checksEnabled()).isFalse();
+    write("/etc/flatcar/update.conf", "SERVER=\"http://nebraska.lab:8000/v1/update\"\n");
+    OmahaParams p = load();
+    assertThat(p.checksEnabled()).isTrue();
+    assertThat(p.server()).isEqualTo("http://nebraska.lab:8000/v1/update");
+    assertThat(p.nonDefaultServer()).isTrue();
+  }
+}
