@@ -6,6 +6,7 @@ import dev.turnout.payload.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -45,7 +46,8 @@ public final class OmahaClient {
   public byte[] post(String url, String requestXml) throws OmahaException {
     Request req;
     try {
-      req = new Request.Builder().url(url).post(RequestBody.create(requestXml, XML)).build();
+      req = new Request.Builder().url(url)
+          .post(RequestBody.create(requestXml.getBytes(StandardCharsets.UTF_8), XML)).build();
     } catch (IllegalArgumentException e) {
       throw new OmahaException(ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE.code,
           "invalid update server URL " + url, e);

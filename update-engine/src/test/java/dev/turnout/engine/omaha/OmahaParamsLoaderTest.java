@@ -66,7 +66,7 @@ class OmahaParamsLoaderTest {
     assertThat(p.oemVersion()).isEqualTo("0.2.0");
     assertThat(p.servicePack()).isEqualTo("3815.2.0_x86_64");
     assertThat(OmahaRequest.ping(p, false)).isEqualTo(OmahaRequest.ping(Fixtures.params()
-        .withAlephVersion("3815.2.0"), false));
+        .withAlephVersion("3815.2.0"), false).replace("track=\"stable\"", "track=\"beta\""));
   }
 
   @Test

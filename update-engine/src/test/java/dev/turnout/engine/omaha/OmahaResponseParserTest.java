@@ -52,7 +52,7 @@ class OmahaResponseParserTest {
 
   @Test
   void extensionHashesInBase64AsGoOmahaWritesThem() throws Exception {
-    String b64 = "Ou0xKd6wuVmpfkkTukhb1g5y0rtqo3fV7UBBA/BoAEM=";
+    String b64 = "Ou0xKd5QuVmpfkkTukhb1g5y0rtqo3fV7UBBA/BoAEM=";
     OmahaResponse r = parse(Fixtures.UPDATE.replace(
         "3aed3129de50b959a97e4913ba485bd60e72d2bb6aa377d5ed404103f0680043", b64));
     assertThat(HexFormat.of().formatHex(r.extraPackages().get(0).sha256()))
