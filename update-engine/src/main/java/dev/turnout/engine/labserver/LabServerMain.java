@@ -17,24 +17,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code omaha-server}: the lab Omaha server's command line. */
-@Command(name = "omaha-server", mixinStandardHelpOptions = true,
-    version = "omaha-server (Turnout) 0.1.0",
+@Command(name = "omaha-server", sortOptions = false,
     description = {
-        "Serve Flatcar updates to a lab or air-gapped fleet: answer Omaha update checks for one or"
-            + " more channels and serve the payloads, logging every request as a JSON line.",
+        "Serve Flatcar updates to a lab or air-gapped fleet: answer Omaha update",
+        "checks for one or more channels, serve the payloads with Range support,",
+        "and log every request and event as one JSON line.",
         "",
         "Serve one release to a lab fleet:",
         "  omaha-server --listen 0.0.0.0:8080 --channel stable --version 4081.2.0 \\",
         "      --payload flatcar_production_update.gz --extension oem-azure.gz",
-        "then on each machine put SERVER=http://THIS-HOST:8080/v1/update/ and GROUP=stable in",
-        "/etc/flatcar/update.conf. Machines older than --version get the update; the rest get",
-        "noupdate. Several channels at once: --config FILE with",
+        "then on each machine, in /etc/flatcar/update.conf:",
+        "  SERVER=http://THIS-HOST:8080/v1/update/",
+        "  GROUP=stable",
+        "Machines older than --version get the update; the others get noupdate.",
+        "",
+        "Several channels at once: --config FILE, a JSON file such as",
         "  {\"listen\": \"0.0.0.0:8080\", \"base_url\": \"http://updates.lab:8080\",",
         "   \"channels\": [{\"name\": \"stable\", \"version\": \"4081.2.0\",",
         "                 \"payload\": \"stable/flatcar_production_update.gz\",",
         "                 \"extensions\": [\"stable/oem-azure.gz\"]}]}",
+        "(paths relative to the file).",
         ""})
 public final class LabServerMain implements Callable<Integer> {
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  boolean help;
+
   @Option(names = "--listen", description = "HOST:PORT to bind (default 127.0.0.1:8080)")
   String listen;
 
@@ -70,22 +77,10 @@ public final class LabServerMain implements Callable<Integer> {
     String listenSpec = listen;
     String base = baseUrl;
     if (config != null) {
-      JsonNode c = new ObjectMapper().readTree(config.toFile());
-      Path dir = config.toAbsolutePath().getParent();
-      if (listenSpec == null && c.hasNonNull("listen")) {
-        listenSpec = c.get("listen").asText();
-      }
-      if (base == null && c.hasNonNull("base_url")) {
-        base = c.get("base_url").asText();
-      }
-      for (JsonNode ch : c.path("channels")) {
-        List<Path> ext = new ArrayList<>();
-        for (JsonNode e : ch.path("extensions")) {
-          ext.add(dir.resolve(e.asText()));
-        }
-        channels.add(Channel.of(ch.path("name").asText(), ch.path("version").asText(),
-            dir.resolve(ch.path("payload").asText()), ext));
-      }
+      Config c = readConfig(config);
+      listenSpec = listenSpec != null ? listenSpec : c.listen();
+      base = base != null ? base : c.baseUrl();
+      channels.addAll(c.channels());
     }
     if (channel != null || version != null || payload != null) {
       if (channel == null || version == null || payload == null) {
@@ -116,6 +111,25 @@ public final class LabServerMain implements Callable<Integer> {
     System.err.printf("omaha-server: listening; SERVER=%s%n", server.updateUrl());
     stop.await();
     return 0;
+  }
+
+  /** The JSON config file form: listen address, base URL and channels (paths relative to it). */
+  record Config(String listen, String baseUrl, List<Channel> channels) {}
+
+  static Config readConfig(Path file) throws java.io.IOException {
+    JsonNode c = new ObjectMapper().readTree(file.toFile());
+    Path dir = file.toAbsolutePath().getParent();
+    List<Channel> channels = new ArrayList<>();
+    for (JsonNode ch : c.path("channels")) {
+      List<Path> ext = new ArrayList<>();
+      for (JsonNode e : ch.path("extensions")) {
+        ext.add(dir.resolve(e.asText()));
+      }
+      channels.add(Channel.of(ch.path("name").asText(), ch.path("version").asText(),
+          dir.resolve(ch.path("payload").asText()), ext));
+    }
+    return new Config(c.hasNonNull("listen") ? c.get("listen").asText() : null,
+        c.hasNonNull("base_url") ? c.get("base_url").asText() : null, channels);
   }
 
   static InetSocketAddress parseListen(String spec) {
