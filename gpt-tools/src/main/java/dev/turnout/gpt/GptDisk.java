@@ -226,6 +226,26 @@ public final class GptDisk implements Closeable {
   }
 
   /**
+   * Takes a partition out of the boot rotation before it is overwritten: repair, then priority 0,
+   * tries 0, successful 0, as one write. Neither GRUB nor {@code cgpt next} ever picks it until
+   * {@link #markActive} runs after the new image verified.
+   */
+  public void markUnbootable(int number) throws IOException {
+    GptImage img = loadReadable();
+    repairInMemory(img);
+    checkUsr(img, number);
+    int index = number - 1;
+    PartitionAttributes before = img.attributes(index);
+    PartitionAttributes after = before.withPriority(0).withTries(0).withSuccessful(false);
+    if (after.equals(before) && img.modified == 0) {
+      return;
+    }
+    img.setAttributes(index, after);
+    img.updateAllEntries();
+    GptWriter.write(dev, img, false);
+  }
+
+  /**
    * What {@code flatcar-setgoodroot} does to the booted partition after a healthy boot:
    * {@code cgpt repair}, {@code cgpt add -S1 -T0}, {@code cgpt prioritize}, as one write.
    */
@@ -259,6 +279,22 @@ public final class GptDisk implements Closeable {
       GptWriter.write(dev, img, false);
     }
     return best < 0 ? Optional.empty() : Optional.of(GptImage.entry(img.entries1, best));
+  }
+
+  /**
+   * The partition {@link #selectNext()} would boot, without spending a try or writing anything:
+   * for showing an operator which slot comes up after a reboot.
+   */
+  public Optional<GptEntry> nextBoot() throws IOException {
+    GptEntry best = null;
+    for (GptEntry e : entries()) {
+      PartitionAttributes a = e.attributes();
+      if (e.used() && PartitionTypes.isUsr(e.type()) && (a.tries() > 0 || a.successful())
+          && a.priority() > (best == null ? 0 : best.attributes().priority())) {
+        best = e;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   private void setAndPrioritize(int number, boolean successful, int tries) throws IOException {

@@ -50,6 +50,7 @@ public final class PayloadConsumer implements AutoCloseable {
   private final String expectedSha256;
   private final PayloadLimits limits;
   private final Checkpoint resume;
+  private final boolean verifyTargets;
   private final ExecutorService pool;
   private final Semaphore inFlight;
   private final int maxInFlight;
@@ -84,6 +85,7 @@ public final class PayloadConsumer implements AutoCloseable {
     this.expectedSha256 = b.expectedSha256;
     this.limits = b.limits;
     this.resume = b.resume;
+    this.verifyTargets = b.verifyTargets;
     int threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
     this.maxInFlight = 2 * threads;
     this.inFlight = new Semaphore(maxInFlight);
@@ -110,6 +112,7 @@ public final class PayloadConsumer implements AutoCloseable {
     private PayloadLimits limits = PayloadLimits.DEFAULT;
     private Checkpoint resume;
     private int threads;
+    private boolean verifyTargets = true;
 
     /** The USR partition to write (required). */
     public Builder partition(PayloadTarget t) {
@@ -155,6 +158,16 @@ public final class PayloadConsumer implements AutoCloseable {
     /** Decompression threads; 0 (the default) for one per core. */
     public Builder threads(int n) {
       this.threads = n;
+      return this;
+    }
+
+    /**
+     * Leave reading back the partition and kernel to the caller ({@link PayloadResult} carries the
+     * manifest's sizes and hashes for it); {@link #finish()} still checks size, hashes and
+     * signature. The update daemon verifies the partition as a stage of its own.
+     */
+    public Builder deferTargetVerification() {
+      this.verifyTargets = false;
       return this;
     }
 
@@ -497,11 +510,15 @@ public final class PayloadConsumer implements AutoCloseable {
     }
     String key = Signatures.verify(signatureBlob, signedHash, trustedKeys);
     InstallInfo info = plan.manifest().getNewPartitionInfo();
-    verifyTarget(partition, info, ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
-    finishFile(kernel, plan.kernelInfo(), ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the kernel");
-    finishFile(pcrPolicy, plan.pcrInfo(), ErrorCode.NEW_PCR_POLICY_VERIFICATION_ERROR,
-        "the PCR policy");
-    return new PayloadResult(size, whole, signedHash, key, plan.steps().size(), info.getSize());
+    if (verifyTargets) {
+      verifyTarget(partition, info, ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
+      finishFile(kernel, plan.kernelInfo(), ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the kernel");
+      finishFile(pcrPolicy, plan.pcrInfo(), ErrorCode.NEW_PCR_POLICY_VERIFICATION_ERROR,
+          "the PCR policy");
+    }
+    return new PayloadResult(size, whole, signedHash, key, plan.steps().size(), info.getSize(),
+        info.getHash().toByteArray(), plan.kernelInfo() == null ? -1 : plan.kernelInfo().getSize(),
+        plan.kernelInfo() == null ? new byte[0] : plan.kernelInfo().getHash().toByteArray());
   }
 
   private static byte[] finalHash(SHA256Digest d) {

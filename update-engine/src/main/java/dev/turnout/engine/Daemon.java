@@ -1,0 +1,150 @@
+package dev.turnout.engine;
+
+import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.dbus.ManagerService;
+import dev.turnout.engine.http.HttpClients;
+import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.omaha.OmahaClient;
+import dev.turnout.engine.omaha.OmahaParamsLoader;
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.stages.DownloadAndApply;
+import dev.turnout.engine.stages.PlanUpdate;
+import dev.turnout.engine.stages.Postinstall;
+import dev.turnout.payload.Keys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part once, from the options, and wires them. Nothing else in
+ * the daemon looks up a global, a clock or an absolute path.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** The daemon's options. */
+  public record Options(Path root, Path disk, Duration firstCheckDelay, Duration markGoodDelay,
+      String busAddress, HttpSettings http, DownloadAndApply.Tuning tuning) {}
+
+  private final UpdateAttempter attempter;
+  private final RealTimers timers = new RealTimers();
+  private final DBusConnection bus;
+
+  public Daemon(Options o, Map<String, String> env) throws IOException, DBusException {
+    SystemPaths paths = new SystemPaths(o.root());
+    Prefs prefs = new Prefs(paths.prefsDir());
+    Files.createDirectories(prefs.dir());
+    Clock clock = Clock.systemUTC();
+    Random random = new SecureRandom();
+    OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
+        OmahaParamsLoader.machineArch());
+    HttpSettings http = o.http();
+    String caBundle = loader.load().extraCaBundle();
+    if (caBundle != null) {
+      http = http.withExtraCaBundle(paths.resolve(caBundle));
+    }
+    OkHttpClient client = HttpClients.create(http);
+    PayloadState payloadState = new PayloadState(prefs, clock, random);
+    ResumeStore resume = new ResumeStore(prefs);
+    Hooks hooks = new Hooks(env, Duration.ofMinutes(10));
+    BootMarker marker = new BootMarker(paths, o.disk(), hooks);
+    attempter = new UpdateAttempter(new UpdateAttempter.Parts(paths, prefs, loader,
+        new OmahaClient(client, http), payloadState, resume,
+        new PlanUpdate(paths, o.disk(), payloadState, resume), new Postinstall(paths, hooks),
+        marker, clock));
+    attempter.setDownload(new DownloadAndApply(client, http, trustedKeys(paths), resume,
+        payloadState, attempter.downloadListener(), o.tuning(), clock));
+
+    bus = o.busAddress() != null ? DBusConnectionBuilder.forAddress(o.busAddress()).build()
+        : DBusConnectionBuilder.forSystemBus().build();
+    ManagerService service = new ManagerService(attempter, bus, allowedUids(paths));
+    attempter.addListener(service);
+    CheckScheduler scheduler = new CheckScheduler(timers, random, attempter);
+    attempter.addListener(scheduler.listener());
+    bus.exportObject(Manager.OBJECT_PATH, service);
+    bus.requestBusName(Manager.BUS_NAME);
+    LOG.info("owning {} at {}; status {}", Manager.BUS_NAME, Manager.OBJECT_PATH,
+        attempter.status().operation().wireName());
+    service.statusChanged(attempter.status());
+    marker.start(timers, o.markGoodDelay());
+    scheduler.start(o.firstCheckDelay());
+  }
+
+  /**
+   * The keys payloads must be signed with: {@code /usr/share/update_engine/update-payload-key.pub.pem}
+   * (update_engine's path) and any {@code *.pem} in {@code /etc/turnout/keys.d/} (for key
+   * rotation). None means every payload is refused; Turnout never skips verification.
+   */
+  static List<Keys.TrustedKey> trustedKeys(SystemPaths paths) throws IOException {
+    List<Keys.TrustedKey> keys = new ArrayList<>();
+    Path main = paths.resolve("/usr/share/update_engine/update-payload-key.pub.pem");
+    if (Files.exists(main)) {
+      keys.add(Keys.readPublic(main));
+    }
+    Path dir = paths.resolve("/etc/turnout/keys.d");
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path p : s.filter(f -> f.toString().endsWith(".pem")).sorted().toList()) {
+          keys.add(Keys.readPublic(p));
+        }
+      }
+    }
+    if (keys.isEmpty()) {
+      LOG.warn("no payload signing key at {} or in {}: every payload will be refused", main, dir);
+    }
+    return keys;
+  }
+
+  /** root, the daemon's own user and {@code core} (from the passwd file) may change state. */
+  static Set<Long> allowedUids(SystemPaths paths) {
+    // root, and whoever runs the daemon (a test or demo running it unprivileged).
+    Set<Long> uids = new HashSet<>(Set.of(0L, new com.sun.security.auth.module.UnixSystem()
+        .getUid()));
+    Path passwd = paths.resolve("/etc/passwd");
+    try {
+      if (Files.isReadable(passwd)) {
+        for (String line : Files.readAllLines(passwd)) {
+          String[] f = line.split(":");
+          if (f.length > 2 && "core".equals(f[0])) {
+            uids.add(Long.parseLong(f[2]));
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.warn("cannot read {}: {}", passwd, e.getMessage());
+    }
+    return uids;
+  }
+
+  public UpdateAttempter attempter() {
+    return attempter;
+  }
+
+  @Override
+  public void close() {
+    timers.close();
+    attempter.close();
+    try {
+      bus.releaseBusName(Manager.BUS_NAME);
+    } catch (DBusException | RuntimeException e) {
+      // the bus may already be gone
+    }
+    bus.disconnect();
+  }
+}

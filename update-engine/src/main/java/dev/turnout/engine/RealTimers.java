@@ -1,0 +1,27 @@
+package dev.turnout.engine;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** {@link Timers} on one daemon thread. */
+public final class RealTimers implements Timers, AutoCloseable {
+  private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "timers");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @Override
+  public Task schedule(Duration delay, Runnable r) {
+    ScheduledFuture<?> f = exec.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
+    return () -> f.cancel(false);
+  }
+
+  @Override
+  public void close() {
+    exec.shutdownNow();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.turnout.engine;
+
+import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.stages.DownloadAndApply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code update_engine}: the daemon's command line. */
+@Command(name = "update_engine", sortOptions = false, description = {
+    "Turnout's A/B update daemon, a drop-in for Flatcar's update_engine: checks the Omaha server",
+    "of /etc/flatcar/update.conf, writes updates into the other USR partition, verifies them,",
+    "makes them the next boot, serves com.coreos.update1 on the system bus, and marks a healthy",
+    "boot good. The bus comes from DBUS_SYSTEM_BUS_ADDRESS when set.", ""})
+public final class UpdateEngineMain implements Callable<Integer> {
+  static {
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+    System.setProperty("org.slf4j.simpleLogger.log.org.freedesktop", "warn");
+  }
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  boolean help;
+
+  @Option(names = "-foreground", description = "accepted for Flatcar compatibility (always)")
+  boolean foreground;
+
+  @Option(names = "-logtostderr", description = "accepted for Flatcar compatibility (always)")
+  boolean logToStderr;
+
+  @Option(names = "--root", description = "root directory every system path resolves under"
+      + " (default /)")
+  Path root = Path.of("/");
+
+  @Option(names = "--disk", description = "the boot disk (an image file in tests and the demo);"
+      + " default: the disk holding the booted USR partition")
+  Path disk;
+
+  @Option(names = "--first-check-delay", description = "seconds before the first update check"
+      + " (default 120..720, at random)")
+  Long firstCheckDelay;
+
+  @Option(names = "--mark-good-delay", description = "seconds after start before the booted"
+      + " partition is marked good (default 45)")
+  long markGoodDelay = 45;
+
+  @Option(names = "--download-retry-delay", hidden = true)
+  long retryDelay = 20;
+
+  @Option(names = "--low-speed-time", hidden = true)
+  long lowSpeedTime = 90;
+
+  @Option(names = "--connect-timeout", hidden = true)
+  long connectTimeout = 30;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new UpdateEngineMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    HttpSettings http = HttpSettings.defaults().withTimeouts(Duration.ofSeconds(connectTimeout),
+        Duration.ofSeconds(lowSpeedTime));
+    DownloadAndApply.Tuning t = DownloadAndApply.Tuning.defaults();
+    Daemon.Options o = new Daemon.Options(root, disk,
+        firstCheckDelay == null ? null : Duration.ofSeconds(firstCheckDelay),
+        Duration.ofSeconds(markGoodDelay), System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), http,
+        new DownloadAndApply.Tuning(t.maxRetries(), Duration.ofSeconds(retryDelay),
+            t.checkpointEvery(), t.threads()));
+    CountDownLatch stop = new CountDownLatch(1);
+    Daemon daemon = new Daemon(o, System.getenv());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      daemon.close();
+      stop.countDown();
+    }));
+    stop.await();
+    return 0;
+  }
+}

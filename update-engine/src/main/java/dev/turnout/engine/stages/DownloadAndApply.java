@@ -1,0 +1,251 @@
+package dev.turnout.engine.stages;
+
+import dev.turnout.engine.InstallPlan;
+import dev.turnout.engine.PayloadState;
+import dev.turnout.engine.ResumeStore;
+import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.http.LowSpeedInputStream;
+import dev.turnout.payload.Checkpoint;
+import dev.turnout.payload.ErrorCode;
+import dev.turnout.payload.Keys;
+import dev.turnout.payload.PayloadConsumer;
+import dev.turnout.payload.PayloadException;
+import dev.turnout.payload.PayloadLimits;
+import dev.turnout.payload.PayloadTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the payload from the server straight into the target partition (and the kernel into its
+ * staging file), verifying as it goes. A transfer cut short is resumed with {@code Range} from the
+ * byte it stopped at; a checkpoint is saved to prefs every few seconds, so a crash or restart
+ * resumes from the last durable operation: the metadata is fetched again
+ * ({@code Range: bytes=0-...}), then the rest from the checkpoint. A server that ignores
+ * {@code Range} is handled by skipping what was already consumed.
+ */
+public final class DownloadAndApply implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(DownloadAndApply.class);
+
+  /** What the attempter hears while the download runs. */
+  public interface Listener {
+    void started(InstallPlan plan);
+
+    void progress(long bytes, long total);
+
+    void finished(InstallPlan plan);
+  }
+
+  /** Retry and checkpoint timing; update_engine retries a cut transfer 20 times, 20 s apart. */
+  public record Tuning(int maxRetries, Duration retryDelay, Duration checkpointEvery, int threads) {
+    public static Tuning defaults() {
+      return new Tuning(20, Duration.ofSeconds(20), Duration.ofSeconds(2), 0);
+    }
+  }
+
+  private final OkHttpClient http;
+  private final HttpSettings settings;
+  private final List<Keys.TrustedKey> keys;
+  private final ResumeStore resume;
+  private final PayloadState payloadState;
+  private final Listener listener;
+  private final Tuning tuning;
+  private final Clock clock;
+
+  public DownloadAndApply(OkHttpClient http, HttpSettings settings, List<Keys.TrustedKey> keys,
+      ResumeStore resume, PayloadState payloadState, Listener listener, Tuning tuning,
+      Clock clock) {
+    this.http = http;
+    this.settings = settings;
+    this.keys = keys;
+    this.resume = resume;
+    this.payloadState = payloadState;
+    this.listener = listener;
+    this.tuning = tuning;
+    this.clock = clock;
+  }
+
+  @Override
+  public String describe(InstallPlan plan) {
+    return "downloading " + plan.response().version() + " into "
+        + plan.slot().target().label();
+  }
+
+  @Override
+  public InstallPlan run(InstallPlan plan) throws UpdateException {
+    listener.started(plan);
+    String url;
+    try {
+      url = payloadState.currentUrl();
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR, e.getMessage(), e);
+    }
+    String hash = plan.response().sha256();
+    try (FileChannel disk = FileChannel.open(plan.slot().disk(), StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        PayloadTarget partition = PayloadTarget.range(disk, plan.slot().target().byteOffset(),
+            plan.slot().target().byteLength());
+        PayloadTarget kernel = PayloadTarget.growingFile(plan.kernelStaging(),
+            PayloadLimits.DEFAULT.maxKernelSize())) {
+      PayloadConsumer.Builder b = PayloadConsumer.builder().partition(partition).kernel(kernel)
+          .trustedKeys(keys).expectedSize(plan.response().size()).expectedSha256(hash)
+          .threads(tuning.threads()).deferTargetVerification();
+      Checkpoint cp = plan.resumeFrom();
+      if (cp != null) {
+        b.resumeFrom(cp);
+        resume.countResume();
+        LOG.info("resuming the download of {} at operation {}, byte {}", url,
+            cp.nextOperation(), cp.resumeOffset());
+      } else {
+        resume.reset(hash);
+      }
+      try (PayloadConsumer consumer = b.build()) {
+        Feed feed = new Feed(consumer, hash);
+        if (cp != null) {
+          fetch(url, 0, cp.metadataSize(), feed);
+          if (cp.resumeOffset() < plan.response().size()) {
+            feed.skipTo(cp.resumeOffset());
+            fetch(url, cp.resumeOffset(), -1, feed);
+          }
+        } else {
+          fetch(url, 0, -1, feed);
+        }
+        listener.finished(plan);
+        return plan.withResult(consumer.finish());
+      }
+    } catch (PayloadException e) {
+      throw new UpdateException(e.code(), e.reason(), e);
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.DOWNLOAD_WRITE_ERROR, e.getMessage(), e);
+    }
+  }
+
+  /** The consumer with its position in the payload file and checkpoint timing. */
+  private final class Feed {
+    final PayloadConsumer consumer;
+    final String hash;
+    long position;
+    long lastCheckpoint;
+
+    Feed(PayloadConsumer consumer, String hash) {
+      this.consumer = consumer;
+      this.hash = hash;
+      this.lastCheckpoint = clock.millis();
+    }
+
+    void skipTo(long offset) {
+      position = offset;
+    }
+
+    void write(byte[] buf, int n) throws IOException {
+      consumer.write(ByteBuffer.wrap(buf, 0, n));
+      position += n;
+      listener.progress(consumer.position(), consumer.totalSize());
+      if (clock.millis() - lastCheckpoint >= tuning.checkpointEvery().toMillis()) {
+        saveCheckpoint();
+      }
+    }
+
+    void saveCheckpoint() throws IOException {
+      Checkpoint cp = consumer.checkpoint();
+      if (cp != null && cp.nextOperation() > 0) {
+        resume.save(hash, cp);
+      }
+      lastCheckpoint = clock.millis();
+    }
+  }
+
+  /** GETs bytes {@code [from, end)} ({@code end} -1: to the end), retrying cut transfers. */
+  private void fetch(String url, long from, long end, Feed feed) throws IOException,
+      UpdateException {
+    int attempt = 0;
+    IOException last = null;
+    while (true) {
+      long at = feed.position;
+      if (end >= 0 && at >= end) {
+        return;
+      }
+      try {
+        if (transfer(url, at, end, feed)) {
+          return;
+        }
+        last = new IOException("the transfer ended at byte " + feed.position);
+      } catch (UpdateException e) {
+        throw e;
+      } catch (PayloadException e) {
+        throw e;
+      } catch (IOException e) {
+        last = e;
+      }
+      if (feed.position > at) {
+        payloadState.downloadProgress();
+        attempt = 0;
+      }
+      feed.saveCheckpoint();
+      if (++attempt > tuning.maxRetries()) {
+        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "downloading " + url
+            + " failed at byte " + feed.position + ": " + last.getMessage(), last);
+      }
+      LOG.warn("download of {} interrupted at byte {} ({}); retrying in {} s (try {} of {})", url,
+          feed.position, last.getMessage(), tuning.retryDelay().toSeconds(), attempt,
+          tuning.maxRetries());
+      sleep(tuning.retryDelay());
+    }
+  }
+
+  /** One GET; true when {@code [from, end)} or the whole rest of the payload was consumed. */
+  private boolean transfer(String url, long from, long end, Feed feed) throws IOException,
+      UpdateException {
+    Request.Builder req = new Request.Builder().url(url);
+    if (from > 0 || end >= 0) {
+      req.header("Range", "bytes=" + from + "-" + (end >= 0 ? Long.toString(end - 1) : ""));
+    }
+    try (Response r = http.newCall(req.build()).execute()) {
+      if (r.isRedirect()) {
+        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR,
+            "refusing a redirect from https to " + r.header("Location", ""), null);
+      }
+      if (!r.isSuccessful()) {
+        throw new IOException("HTTP " + r.code() + " for " + url);
+      }
+      try (InputStream in = new LowSpeedInputStream(r.body().byteStream(),
+          settings.lowSpeedBytesPerSecond(), settings.lowSpeedTime().toNanos(), System::nanoTime)) {
+        if (r.code() == 200 && from > 0) {
+          in.skipNBytes(from);
+          LOG.info("{} ignored Range; skipped the {} bytes already consumed", url, from);
+        }
+        byte[] buf = new byte[64 * 1024];
+        while (end < 0 || feed.position < end) {
+          int want = end < 0 ? buf.length : (int) Math.min(buf.length, end - feed.position);
+          int n = in.read(buf, 0, want);
+          if (n < 0) {
+            break;
+          }
+          feed.write(buf, n);
+        }
+      }
+    }
+    long total = feed.consumer.totalSize();
+    return end >= 0 ? feed.position >= end : total >= 0 && feed.position >= total;
+  }
+
+  private static void sleep(Duration d) throws UpdateException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "interrupted", e);
+    }
+  }
+}

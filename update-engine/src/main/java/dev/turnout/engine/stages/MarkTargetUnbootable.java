@@ -1,0 +1,28 @@
+package dev.turnout.engine.stages;
+
+import dev.turnout.engine.InstallPlan;
+import dev.turnout.engine.UpdateException;
+import dev.turnout.gpt.GptDisk;
+import dev.turnout.payload.ErrorCode;
+import java.io.IOException;
+
+/**
+ * Before a byte of the new image is written, the target leaves the boot rotation (priority 0,
+ * tries 0, not successful), so a half-written slot can never be booted, whatever happens next.
+ */
+public final class MarkTargetUnbootable implements Stage {
+  @Override
+  public String describe(InstallPlan plan) {
+    return "marking " + plan.slot().target().label() + " unbootable";
+  }
+
+  @Override
+  public InstallPlan run(InstallPlan plan) throws UpdateException {
+    try (GptDisk disk = GptDisk.open(plan.slot().disk(), true)) {
+      disk.markUnbootable(plan.slot().target().number());
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.INSTALL_DEVICE_OPEN_ERROR, e.getMessage(), e);
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.turnout.engine.stages;
+
+import dev.turnout.engine.Hooks;
+import dev.turnout.engine.InstallPlan;
+import dev.turnout.engine.SystemPaths;
+import dev.turnout.engine.UpdateException;
+import dev.turnout.payload.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Built-in postinstall: the verified kernel moves into place ({@code /boot/flatcar/vmlinuz-a|b}),
+ * then the executable hooks in {@code /etc/turnout/postinst.d/} and
+ * {@code /usr/lib/turnout/postinst.d/} run with the target device and the new version. A hook
+ * that fails fails the update (error 5; exit 3 is error 19, as update_engine maps it), and the
+ * target stays unbootable.
+ */
+public final class Postinstall implements Stage {
+  private final SystemPaths paths;
+  private final Hooks hooks;
+
+  public Postinstall(SystemPaths paths, Hooks hooks) {
+    this.paths = paths;
+    this.hooks = hooks;
+  }
+
+  @Override
+  public String describe(InstallPlan plan) {
+    return "running postinstall for " + plan.slot().target().label();
+  }
+
+  @Override
+  public InstallPlan run(InstallPlan plan) throws UpdateException {
+    try {
+      if (plan.result().kernelSize() >= 0) {
+        Files.createDirectories(plan.kernelPath().getParent());
+        Files.move(plan.kernelStaging(), plan.kernelPath(), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+      Hooks.Failure f = hooks.runAll(List.of(paths.resolve("/etc/turnout/postinst.d"),
+          paths.resolve("/usr/lib/turnout/postinst.d")),
+          List.of(plan.slot().targetDevice(), plan.response().version()));
+      if (f != null) {
+        ErrorCode code = f.exitCode() == 3 ? ErrorCode.POSTINSTALL_BOOTED_FROM_FIRMWARE_B
+            : ErrorCode.POSTINSTALL_RUNNER_ERROR;
+        throw new UpdateException(code, "postinstall hook " + f.hook() + " exited "
+            + f.exitCode() + lastLine(f.output()), null);
+      }
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.POSTINSTALL_RUNNER_ERROR, e.getMessage(), e);
+    }
+    return plan;
+  }
+
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    return lines.length == 0 || lines[lines.length - 1].isBlank() ? ""
+        : ": " + lines[lines.length - 1];
+  }
+}

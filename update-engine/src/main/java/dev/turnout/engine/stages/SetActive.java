@@ -1,0 +1,29 @@
+package dev.turnout.engine.stages;
+
+import dev.turnout.engine.InstallPlan;
+import dev.turnout.engine.UpdateException;
+import dev.turnout.gpt.GptDisk;
+import dev.turnout.payload.ErrorCode;
+import java.io.IOException;
+
+/**
+ * The switch itself, once everything verified: what {@code flatcar-postinst} does with cgpt
+ * (repair; successful=0 tries=1; prioritize the target first), as one crash-safe GPT write. The
+ * bootloader boots the target once; if it never comes up healthy, it falls back.
+ */
+public final class SetActive implements Stage {
+  @Override
+  public String describe(InstallPlan plan) {
+    return "marking " + plan.slot().target().label() + " active";
+  }
+
+  @Override
+  public InstallPlan run(InstallPlan plan) throws UpdateException {
+    try (GptDisk disk = GptDisk.open(plan.slot().disk(), true)) {
+      disk.markActive(plan.slot().target().number());
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.SET_BOOTABLE_FLAG_ERROR, e.getMessage(), e);
+    }
+    return plan;
+  }
+}
