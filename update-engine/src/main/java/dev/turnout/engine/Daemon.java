@@ -114,8 +114,9 @@ public final class Daemon implements AutoCloseable {
   /** root, the daemon's own user and {@code core} (from the passwd file) may change state. */
   static Set<Long> allowedUids(SystemPaths paths) {
     // root, and whoever runs the daemon (a test or demo running it unprivileged).
-    Set<Long> uids = new HashSet<>(Set.of(0L, new com.sun.security.auth.module.UnixSystem()
-        .getUid()));
+    Set<Long> uids = new HashSet<>();
+    uids.add(0L);
+    uids.add(new com.sun.security.auth.module.UnixSystem().getUid());
     Path passwd = paths.resolve("/etc/passwd");
     try {
       if (Files.isReadable(passwd)) {

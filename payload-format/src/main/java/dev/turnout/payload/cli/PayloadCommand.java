@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "payload", mixinStandardHelpOptions = true, version = "payload (Turnout) 0.1.0",
     description = "Generate, sign, inspect, verify and apply Flatcar CrAU update payloads.",
-    subcommands = {GenerateCommand.class, HashCommand.class, SignCommand.class, ShowCommand.class,
+    subcommands = {GenerateCommand.class, KeygenCommand.class, HashCommand.class, SignCommand.class, ShowCommand.class,
         VerifyCommand.class, ApplyCommand.class, BenchCommand.class})
 public final class PayloadCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

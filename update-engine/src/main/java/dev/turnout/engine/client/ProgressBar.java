@@ -19,14 +19,14 @@ final class ProgressBar {
     this.start = nanos.getAsLong();
   }
 
-  void update(Manager.Status s) {
+  void update(Manager.Status<?, ?, ?, ?, ?> s) {
     out.print("\r" + render(s, (nanos.getAsLong() - start) / 1e9) + "\u001b[K");
     out.flush();
     lastProgress = s.getProgress();
   }
 
   /** The line for a status after {@code seconds}; the rate is the average since the start. */
-  static String render(Manager.Status s, double seconds) {
+  static String render(Manager.Status<?, ?, ?, ?, ?> s, double seconds) {
     String op = s.getCurrentOperation().replace("UPDATE_STATUS_", "");
     if (!"DOWNLOADING".equals(op)) {
       return op + (s.getNewVersion().equals("0.0.0") ? "" : " " + s.getNewVersion());
@@ -41,7 +41,7 @@ final class ProgressBar {
         size(s.getNewSize()), size(rate), eta, s.getNewVersion());
   }
 
-  void finish(Manager.Status s) {
+  void finish(Manager.Status<?, ?, ?, ?, ?> s) {
     out.print("\r\u001b[K");
     out.print(UpdateEngineClient.lines(s));
     out.flush();

@@ -105,7 +105,7 @@ public final class UpdateEngineClient implements Callable<Integer> {
         return 0;
       }
       if (status) {
-        Manager.Status s = m.GetStatus();
+        Manager.Status<?, ?, ?, ?, ?> s = m.GetStatus();
         out.print(json ? toJson(s) + "\n" : lines(s));
         return 0;
       }
@@ -156,14 +156,14 @@ public final class UpdateEngineClient implements Callable<Integer> {
     }
   }
 
-  static String lines(Manager.Status s) {
+  static String lines(Manager.Status<?, ?, ?, ?, ?> s) {
     return String.format(java.util.Locale.ROOT,
         "LAST_CHECKED_TIME=%d\nPROGRESS=%f\nCURRENT_OP=%s\nNEW_VERSION=%s\nNEW_SIZE=%d\n",
         s.getLastCheckedTime(), s.getProgress(), s.getCurrentOperation(), s.getNewVersion(),
         s.getNewSize());
   }
 
-  static String toJson(Manager.Status s) throws Exception {
+  static String toJson(Manager.Status<?, ?, ?, ?, ?> s) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("last_checked_time", s.getLastCheckedTime());
     m.put("progress", s.getProgress());
@@ -183,7 +183,7 @@ public final class UpdateEngineClient implements Callable<Integer> {
     String lastOp = "";
     long lastPrint = 0;
     while (true) {
-      Manager.Status s = m.GetStatus();
+      Manager.Status<?, ?, ?, ?, ?> s = m.GetStatus();
       String op = s.getCurrentOperation();
       long now = System.nanoTime();
       if (tty) {

@@ -23,18 +23,21 @@ public interface Manager extends DBusInterface {
   void ResetStatus();
 
   /** {@code (x last_checked_time, d progress, s current_operation, s new_version, x new_size)}. */
-  Status GetStatus();
+  Status<Long, Double, String, String, Long> GetStatus();
 
-  /** The five out-arguments of {@code GetStatus}. */
-  final class Status extends Tuple {
-    @Position(0) private final long lastCheckedTime;
-    @Position(1) private final double progress;
-    @Position(2) private final String currentOperation;
-    @Position(3) private final String newVersion;
-    @Position(4) private final long newSize;
+  /**
+   * The five out-arguments of {@code GetStatus}. dbus-java derives out-argument types from a
+   * tuple's type arguments, hence the generic form; use it as
+   * {@code Status<Long, Double, String, String, Long>}.
+   */
+  final class Status<A, B, C, D, E> extends Tuple {
+    @Position(0) public final A lastCheckedTime;
+    @Position(1) public final B progress;
+    @Position(2) public final C currentOperation;
+    @Position(3) public final D newVersion;
+    @Position(4) public final E newSize;
 
-    public Status(long lastCheckedTime, double progress, String currentOperation,
-        String newVersion, long newSize) {
+    public Status(A lastCheckedTime, B progress, C currentOperation, D newVersion, E newSize) {
       this.lastCheckedTime = lastCheckedTime;
       this.progress = progress;
       this.currentOperation = currentOperation;
@@ -43,23 +46,23 @@ public interface Manager extends DBusInterface {
     }
 
     public long getLastCheckedTime() {
-      return lastCheckedTime;
+      return ((Number) lastCheckedTime).longValue();
     }
 
     public double getProgress() {
-      return progress;
+      return ((Number) progress).doubleValue();
     }
 
     public String getCurrentOperation() {
-      return currentOperation;
+      return String.valueOf(currentOperation);
     }
 
     public String getNewVersion() {
-      return newVersion;
+      return String.valueOf(newVersion);
     }
 
     public long getNewSize() {
-      return newSize;
+      return ((Number) newSize).longValue();
     }
   }
 

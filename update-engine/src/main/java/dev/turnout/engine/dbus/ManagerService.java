@@ -56,10 +56,10 @@ public final class ManagerService implements Manager, StatusListener {
   }
 
   @Override
-  public Status GetStatus() {
+  public Status<Long, Double, String, String, Long> GetStatus() {
     EngineStatus s = attempter.status();
-    return new Status(s.lastCheckedTime(), s.progress(), s.operation().wireName(), s.newVersion(),
-        s.newSize());
+    return new Status<>(s.lastCheckedTime(), s.progress(), s.operation().wireName(),
+        s.newVersion(), s.newSize());
   }
 
   @Override
