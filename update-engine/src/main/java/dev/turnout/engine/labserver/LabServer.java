@@ -38,6 +38,7 @@ public final class LabServer implements AutoCloseable {
   private final String baseUrl;
   private final HttpServer server;
   private final ExecutorService pool;
+  private volatile long rateLimit;
 
   /**
    * @param baseUrl the URL clients reach this server at, for codebases; null to take the request's
@@ -62,6 +63,12 @@ public final class LabServer implements AutoCloseable {
     server.createContext("/v1/update", this::omaha);
     server.createContext("/payloads/", this::payload);
     server.createContext("/", ex -> respond(ex, 404, "text/plain", "not found\n"));
+  }
+
+  /** Caps each download at {@code bytesPerSecond} (0: no cap), to spare a lab network. */
+  public LabServer rateLimit(long bytesPerSecond) {
+    this.rateLimit = bytesPerSecond;
+    return this;
   }
 
   public LabServer start() {
@@ -223,15 +230,28 @@ public final class LabServer implements AutoCloseable {
       try (FileChannel fc = FileChannel.open(file.path()); OutputStream out = ex.getResponseBody()) {
         long pos = start;
         var sink = Channels.newChannel(out);
+        long t0 = System.nanoTime();
         while (pos <= end) {
-          long n = fc.transferTo(pos, end - pos + 1, sink);
+          long limit = rateLimit;
+          long chunk = limit > 0 ? Math.max(1, limit / 10) : end - pos + 1;
+          long n = fc.transferTo(pos, Math.min(chunk, end - pos + 1), sink);
           if (n <= 0) {
             break;
           }
           pos += n;
+          if (limit > 0) {
+            out.flush();
+            long due = t0 + (long) ((pos - start) * 1e9 / limit);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+          }
         }
       } catch (IOException e) {
         // the client went away; nothing to do
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -64,6 +64,9 @@ public final class LabServerMain implements Callable<Integer> {
       + " URLs (default: from each request's Host header)")
   String baseUrl;
 
+  @Option(names = "--rate-limit", description = "cap each download at this many bytes/s")
+  long rateLimit;
+
   @Option(names = "--log", description = "append JSON lines here instead of standard output")
   Path logFile;
 
@@ -98,7 +101,7 @@ public final class LabServerMain implements Callable<Integer> {
         : new PrintStream(new FileOutputStream(logFile.toFile(), true), true,
             StandardCharsets.UTF_8);
     LabServer server = new LabServer(addr, channels, base, new RequestLog(out, Clock.systemUTC()))
-        .start();
+        .rateLimit(rateLimit).start();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

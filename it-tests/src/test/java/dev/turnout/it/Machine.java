@@ -1,0 +1,102 @@
+package dev.turnout.it;
+
+import dev.turnout.gpt.GptDisk;
+import dev.turnout.gpt.GptEntry;
+import dev.turnout.gpt.PartitionSpec;
+import dev.turnout.gpt.PartitionTypes;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * A Flatcar machine in a directory: a root (kernel command line, release, update.conf, the
+ * signing key) and a boot disk image with USR-A running {@code version} and an empty USR-B.
+ */
+final class Machine {
+  static final UUID USR_A = UUID.fromString("7130c94a-213a-4e5a-8e26-6cce9662f132");
+  static final UUID USR_B = UUID.fromString("e03dd35c-7c2d-4a47-b3fe-27f15780a57c");
+  static final long USR_START_A = 4096;
+  static final long USR_START_B = 4096 + 16384;
+  static final long USR_SECTORS = 16384;
+
+  final Path dir;
+  final Path root;
+  final Path disk;
+  final String version;
+  final byte[] usrA;
+
+  Machine(Path dir, String version) throws IOException {
+    this.dir = dir;
+    this.root = dir.resolve("root");
+    this.disk = dir.resolve("disk.img");
+    this.version = version;
+    try (GptDisk d = GptDisk.createImage(disk, 40960)) {
+      d.create(UUID.fromString("00000000-0000-0000-0000-000000000001"));
+      d.add(new PartitionSpec(1, 2048L, 2048L, PartitionTypes.EFI, null, "EFI-SYSTEM", null, null,
+          null, null, null));
+      d.add(new PartitionSpec(3, USR_START_A, USR_SECTORS, PartitionTypes.FLATCAR_USR, USR_A,
+          "USR-A", null, null, null, null, null));
+      d.add(new PartitionSpec(4, USR_START_B, USR_SECTORS, PartitionTypes.FLATCAR_USR, USR_B,
+          "USR-B", null, null, null, null, null));
+      d.add(PartitionSpec.attributes(3, true, null, 1));
+    }
+    usrA = new byte[(int) (USR_SECTORS * 512)];
+    new Random(version.hashCode()).nextBytes(usrA);
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.seek(USR_START_A * 512);
+      f.write(usrA);
+    }
+    write("/proc/cmdline", "BOOT_IMAGE=/flatcar/vmlinuz-a mount.usr=PARTUUID=" + USR_A
+        + " rootflags=rw\n");
+    write("/proc/sys/kernel/random/boot_id", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\n");
+    write("/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+    write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=" + version
+        + "\nFLATCAR_RELEASE_BOARD=amd64-usr\n");
+    Files.createDirectories(path("/boot/flatcar"));
+    Files.createDirectories(path("/run"));
+    Files.createDirectories(path("/usr/share/update_engine"));
+    Files.copy(Repo.TESTDATA.resolve("flatcar-developer-v1.pub.pem"),
+        path("/usr/share/update_engine/update-payload-key.pub.pem"));
+  }
+
+  Path path(String absolute) {
+    return root.resolve(absolute.substring(1));
+  }
+
+  void write(String absolute, String text) throws IOException {
+    Path p = path(absolute);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+  }
+
+  void server(String url) throws IOException {
+    write("/etc/flatcar/update.conf", "SERVER=" + url + "\nGROUP=stable\n");
+  }
+
+  byte[] partition(long startSector, int length) throws IOException {
+    byte[] b = new byte[length];
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
+      f.seek(startSector * 512);
+      f.readFully(b);
+    }
+    return b;
+  }
+
+  byte[] usrB(int length) throws IOException {
+    return partition(USR_START_B, length);
+  }
+
+  GptEntry entry(int n) throws IOException {
+    try (GptDisk d = GptDisk.open(disk, false)) {
+      return d.entry(n);
+    }
+  }
+
+  boolean usrAUntouched() throws IOException {
+    return Arrays.equals(partition(USR_START_A, usrA.length), usrA);
+  }
+}

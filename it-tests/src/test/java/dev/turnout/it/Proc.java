@@ -1,0 +1,94 @@
+package dev.turnout.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real process a test started: output to a log file, stopped (and its children with it) by the
+ * test, never left behind.
+ */
+final class Proc implements AutoCloseable {
+  final Process process;
+  final Path log;
+
+  private Proc(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static Proc start(Path log, Map<String, String> env, String... cmd) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    return new Proc(p, log);
+  }
+
+  /** Runs a command to completion. */
+  record Result(int exit, String out, String err) {}
+
+  static Result run(Duration timeout, Map<String, String> env, String... cmd)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+    pb.environment().putAll(env);
+    Path err = Files.createTempFile("proc", ".err");
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeout);
+    }
+    String errText = Files.readString(err);
+    Files.delete(err);
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), errText);
+  }
+
+  String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /** Waits until the log satisfies {@code test}; fails with the log after {@code timeout}. */
+  void await(Duration timeout, String what, Predicate<String> test)
+      throws IOException, InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (test.test(log())) {
+        return;
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("waiting for " + what + "; log:\n" + log());
+  }
+
+  /** kill -9, as a power cut or OOM kill would. */
+  void kill() throws InterruptedException {
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+}
