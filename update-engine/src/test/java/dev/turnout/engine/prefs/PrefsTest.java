@@ -1,0 +1,52 @@
+package dev.turnout.engine.prefs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrefsTest {
+  @TempDir Path dir;
+
+  @Test
+  void oneFilePerKeyIntegersAsBareDecimalText() throws Exception {
+    Prefs p = new Prefs(dir.resolve("prefs"));
+    p.setLong("payload-attempt-number", Long.MIN_VALUE);
+    assertThat(dir.resolve("prefs/payload-attempt-number")).hasContent("-9223372036854775808");
+    assertThat(p.getLong("payload-attempt-number")).hasValue(Long.MIN_VALUE);
+    p.setLong("max", Long.MAX_VALUE);
+    assertThat(p.getLong("max")).hasValue(Long.MAX_VALUE);
+    Files.writeString(dir.resolve("prefs/spaced"), "  42 \n");
+    assertThat(p.getLong("spaced")).as("read back trimmed, as update_engine").hasValue(42L);
+    Files.writeString(dir.resolve("prefs/junk"), "4x2");
+    assertThat(p.getLong("junk")).isEmpty();
+    assertThat(p.getString("absent")).isEmpty();
+    p.setString("previous-version", "");
+    assertThat(p.getString("previous-version")).hasValue("");
+  }
+
+  @Test
+  void writesLeaveNoTemporaryFilesAndReplaceAtomically() throws Exception {
+    Prefs p = new Prefs(dir);
+    for (int i = 0; i < 20; i++) {
+      p.setString("full-response", "<response " + i + "/>");
+    }
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(f -> f.getFileName().toString())).containsExactly("full-response");
+    }
+    assertThat(p.getString("full-response")).hasValue("<response 19/>");
+    p.delete("full-response");
+    assertThat(p.exists("full-response")).isFalse();
+  }
+
+  @Test
+  void keysAreRestrictedToUpdateEnginesCharset() {
+    Prefs p = new Prefs(dir);
+    assertThatThrownBy(() -> p.setString("../escape", "x")).hasMessageContaining("invalid pref key");
+    assertThatThrownBy(() -> p.getString("a b")).hasMessageContaining("invalid pref key");
+    assertThatThrownBy(() -> p.setString("", "x")).hasMessageContaining("invalid pref key");
+  }
+}
