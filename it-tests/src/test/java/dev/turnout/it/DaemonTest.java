@@ -160,6 +160,57 @@ class DaemonTest {
     assertThat(machine.entry(4).attributes().raw()).isEqualTo(0x0012000000000000L);
   }
 
+  private void hook(String dir, String name, String script) throws Exception {
+    Path p = machine.path(dir + "/" + name);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, "#!/bin/sh\n" + script + "\n");
+    p.toFile().setExecutable(true);
+  }
+
+  @Test
+  void aFailingPostinstallHookFailsTheUpdateAndTheTargetStaysUnbootable() throws Exception {
+    serve("3900.0.0", 0);
+    hook("/etc/turnout/postinst.d", "10-record", "echo \"$1 $2\" > " + dir.resolve("hook-args"));
+    hook("/usr/lib/turnout/postinst.d", "20-fail", "echo 'no room for the OEM sysext' >&2; exit 1");
+    Proc d = daemon("daemon", 3600);
+    assertThat(client("-update").exit()).isZero();
+    d.await(LONG, "the failure", l -> l.contains("update failed with error 5"));
+    assertThat(d.log()).contains("no room for the OEM sysext");
+    assertThat(dir.resolve("hook-args")).hasContent(machine.disk + "4 3900.0.0");
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_IDLE\n");
+    assertThat(machine.entry(4).attributes().priority()).isZero();
+    assertThat(machine.entry(4).attributes().tries()).isZero();
+    assertThat(eventsHeard()).containsExactly("3/2", "13/1", "14/1", "3/0:268435461");
+    assertThat(machine.path("/run/update_engine_autoupdate_completed")).doesNotExist();
+  }
+
+  @Test
+  void aBootIsMarkedGoodOnlyWhenTheHealthChecksPass() throws Exception {
+    machine.server("disabled");
+    hook("/etc/turnout/health.d", "kubelet", "test -e " + dir.resolve("healthy"));
+    // A fresh update of USR-B is booting: P2 T0 S0, tries already spent by the bootloader.
+    try (var disk = dev.turnout.gpt.GptDisk.open(machine.disk, true)) {
+      disk.markActive(4);
+      disk.selectNext();
+    }
+    machine.write("/proc/cmdline", "mount.usr=PARTUUID=" + Machine.USR_B + "\n");
+    Proc sick = daemon("sick", 1);
+    sick.await(LONG, "the health check", l -> l.contains("is NOT marked good"));
+    assertThat(machine.entry(4).attributes().raw()).isEqualTo(0x0002000000000000L);
+    sick.close();
+
+    Files.createFile(dir.resolve("healthy"));
+    Proc well = daemon("well", 1);
+    well.await(LONG, "the marking", l -> l.contains("(USR-B) good"));
+    assertThat(machine.entry(4).attributes().raw()).isEqualTo(0x0102000000000000L);
+    assertThat(machine.entry(3).attributes().raw()).isEqualTo(0x0101000000000000L);
+    Proc.Result slots = client("-slots", "--root", machine.root.toString(), "--disk",
+        machine.disk.toString());
+    assertThat(slots.out()).contains("B      USR-B    4         2         0      yes         "
+        + "booted, next boot\n");
+    assertThat(client("-status", "-json").out()).startsWith("{\"last_checked_time\":0,");
+  }
+
   @Test
   void aCurrentMachineGetsNoUpdate() throws Exception {
     serve("3815.2.0", 0);
