@@ -24,73 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * private dbus-daemon, driven with the real {@code bin/update_engine_client} and with busctl and
  * gdbus.
  */
-class DaemonTest {
-  static final Duration LONG = Duration.ofSeconds(90);
-
-  @TempDir Path dir;
-  TestBus bus;
-  LabServer lab;
-  Machine machine;
-  final List<AutoCloseable> started = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() throws Exception {
-    TestBus.require();
-    bus = TestBus.start(dir, null);
-    machine = new Machine(dir, "3815.2.0");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      started.get(i).close();
-    }
-    if (lab != null) {
-      lab.close();
-    }
-    if (bus != null) {
-      bus.close();
-    }
-  }
-
-  private Release serve(String version, long rateLimit) throws Exception {
-    Release r = new Release(dir, version, 3_000_000);
-    lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
-        List.of(Channel.of("stable", version, r.payload, List.of())), null,
-        new RequestLog(null, Clock.systemUTC())).rateLimit(rateLimit).start();
-    machine.server(lab.updateUrl());
-    return r;
-  }
-
-  private Proc daemon(String name, int markGoodDelay) throws Exception {
-    Proc p = Proc.start(dir.resolve(name + ".log"), bus.env(),
-        Repo.bin("update_engine").toString(), "-foreground", "-logtostderr",
-        "--root", machine.root.toString(), "--disk", machine.disk.toString(),
-        "--first-check-delay", "3600", "--mark-good-delay", Integer.toString(markGoodDelay),
-        "--download-retry-delay", "1", "--low-speed-time", "5", "--connect-timeout", "2");
-    started.add(p);
-    p.await(LONG, "the daemon to own its bus name", l -> l.contains("owning com.coreos.update1"));
-    return p;
-  }
-
-  private Proc.Result client(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Repo.bin("update_engine_client").toString()));
-    cmd.addAll(List.of(args));
-    return Proc.run(LONG, bus.env(), cmd.toArray(String[]::new));
-  }
-
-  private List<String> eventsHeard() {
-    List<String> out = new ArrayList<>();
-    for (ObjectNode n : lab.log().entries()) {
-      if ("omaha".equals(n.path("kind").asText())) {
-        n.path("events").forEach(e -> out.add(e.path("type").asInt() + "/"
-            + e.path("result").asInt() + (e.has("errorcode") ? ":" + e.path("errorcode").asInt()
-            : "")));
-      }
-    }
-    return out;
-  }
-
+class DaemonTest extends RigTest {
   @Test
   void aFullUpdateLandsInUsrBAndEveryoneHearsAboutIt() throws Exception {
     Release release = serve("3900.0.0", 0);

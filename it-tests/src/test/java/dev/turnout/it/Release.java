@@ -18,6 +18,10 @@ final class Release {
   final Path payload;
 
   Release(Path dir, String version, int imageSize) throws IOException {
+    this(dir, version, imageSize, Repo.TESTDATA.resolve("flatcar-developer-v1.key.pem"));
+  }
+
+  Release(Path dir, String version, int imageSize, Path key) throws IOException {
     this.version = version;
     Random r = new Random(version.hashCode() * 31L);
     image = new byte[imageSize];
@@ -31,7 +35,6 @@ final class Release {
     Path unsigned = d.resolve("update.unsigned");
     new PayloadGenerator(1).generate(img, k, unsigned);
     payload = d.resolve("flatcar_production_update.gz");
-    PayloadSigner.sign(unsigned, List.of(Keys.readPrivate(
-        Repo.TESTDATA.resolve("flatcar-developer-v1.key.pem"))), payload);
+    PayloadSigner.sign(unsigned, List.of(Keys.readPrivate(key)), payload);
   }
 }

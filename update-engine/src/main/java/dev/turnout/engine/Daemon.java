@@ -67,7 +67,7 @@ public final class Daemon implements AutoCloseable {
     attempter = new UpdateAttempter(new UpdateAttempter.Parts(paths, prefs, loader,
         new OmahaClient(client, http), payloadState, resume,
         new PlanUpdate(paths, o.disk(), payloadState, resume), new Postinstall(paths, hooks),
-        marker, clock));
+        marker, new RollbackGuard(prefs, clock), clock));
     attempter.setDownload(new DownloadAndApply(client, http, trustedKeys(paths), resume,
         payloadState, attempter.downloadListener(), o.tuning(), clock));
 

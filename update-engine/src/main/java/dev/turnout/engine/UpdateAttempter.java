@@ -42,7 +42,7 @@ public final class UpdateAttempter implements AutoCloseable {
   /** The pieces an attempt needs; built once by the {@link Daemon}. */
   public record Parts(SystemPaths paths, Prefs prefs, OmahaParamsLoader params, OmahaClient omaha,
       PayloadState payloadState, ResumeStore resume, PlanUpdate plan, Postinstall postinstall,
-      BootMarker bootMarker, Clock clock) {}
+      BootMarker bootMarker, RollbackGuard rollbacks, Clock clock) {}
 
   private final Parts parts;
   private final List<Stage> afterDownload;
@@ -188,6 +188,9 @@ public final class UpdateAttempter implements AutoCloseable {
     OmahaResponse response;
     try {
       String prev = parts.prefs().getString(PrefKeys.PREVIOUS_VERSION).orElse(null);
+      if (prev != null && !prev.isEmpty() && prev.equals(params.version())) {
+        parts.rollbacks().rolledBack(params.version());
+      }
       String request = OmahaRequest.updateCheck(params, interactive, prev);
       parts.prefs().setString(PrefKeys.PREVIOUS_VERSION, "");
       LOG.info("Posting an Omaha request to {}", params.server());
@@ -211,6 +214,16 @@ public final class UpdateAttempter implements AutoCloseable {
       return;
     }
     set(new EngineStatus(now, 0.0, UpdateStatus.CHECKING_FOR_UPDATE, EngineStatus.NO_VERSION, 0));
+    try {
+      java.util.Optional<String> refusal = parts.rollbacks().refusal(response.version());
+      if (refusal.isPresent()) {
+        fail(plan.withResponse(response), new UpdateException(
+            ErrorCode.OMAHA_UPDATE_DEFERRED_PER_POLICY, refusal.get(), null));
+        return;
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot read the rollback record: {}", e.getMessage());
+    }
     update(plan.withResponse(response));
   }
 
@@ -241,6 +254,11 @@ public final class UpdateAttempter implements AutoCloseable {
     } catch (IOException e) {
       fail(plan, new UpdateException(ErrorCode.ERROR, e.getMessage(), e));
       return;
+    }
+    try {
+      parts.rollbacks().installed(plan.response().version());
+    } catch (IOException e) {
+      LOG.warn("cannot record the installed version: {}", e.getMessage());
     }
     sendEvent(plan, OmahaEvent.installComplete());
     EngineStatus s = status();

@@ -54,6 +54,12 @@ public final class UpdateEngineMain implements Callable<Integer> {
   @Option(names = "--download-retry-delay", hidden = true)
   long retryDelay = 20;
 
+  @Option(names = "--download-retries", hidden = true)
+  int retries = 20;
+
+  @Option(names = "--checkpoint-interval-ms", hidden = true)
+  long checkpointMillis = 2000;
+
   @Option(names = "--low-speed-time", hidden = true)
   long lowSpeedTime = 90;
 
@@ -72,8 +78,8 @@ public final class UpdateEngineMain implements Callable<Integer> {
     Daemon.Options o = new Daemon.Options(root, disk,
         firstCheckDelay == null ? null : Duration.ofSeconds(firstCheckDelay),
         Duration.ofSeconds(markGoodDelay), System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), http,
-        new DownloadAndApply.Tuning(t.maxRetries(), Duration.ofSeconds(retryDelay),
-            t.checkpointEvery(), t.threads()));
+        new DownloadAndApply.Tuning(retries, Duration.ofSeconds(retryDelay),
+            Duration.ofMillis(checkpointMillis), t.threads()));
     CountDownLatch stop = new CountDownLatch(1);
     Daemon daemon = new Daemon(o, System.getenv());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

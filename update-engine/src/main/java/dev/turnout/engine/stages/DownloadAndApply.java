@@ -173,8 +173,9 @@ public final class DownloadAndApply implements Stage {
     IOException last = null;
     while (true) {
       long at = feed.position;
-      if (end >= 0 && at >= end) {
-        return;
+      long stop = end >= 0 ? end : feed.consumer.totalSize();
+      if (stop >= 0 && at >= stop) {
+        return; // everything arrived, even if the connection then failed (a lying Content-Length)
       }
       try {
         if (transfer(url, at, end, feed)) {

@@ -1,0 +1,320 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.it.FaultServer.Fault;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * It never bricks a node: faults, crashes, hostile servers, rollback. The invariant is checked
+ * after every scenario. {@code -Dturnout.long=true} runs the long variants (50 crash points, 100
+ * soak cycles).
+ */
+class ReliabilityTest extends RigTest {
+  static final long A_GOOD = 0x0101000000000000L;
+  static final boolean LONG_RUN = Boolean.getBoolean("turnout.long");
+
+  /** Faults that go away: the update completes, resumed rather than restarted where it can be. */
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"STATUS_500", "STATUS_503", "STATUS_404",
+      "RESET_AFTER", "TRUNCATE", "LIE_LENGTH", "DRIP", "STALL", "IGNORE_RANGE", "WRONG_PAYLOAD"})
+  void aTransientFaultEndsInACompletedUpdate(Fault fault) throws Exception {
+    Release release = new Release(dir, "3900.0.0", 1_500_000);
+    FaultServer f = serveWithFaults(release);
+    if (fault == Fault.IGNORE_RANGE) {
+      f.next(Fault.RESET_AFTER, 700_000); // cut first, so the retry asks for a Range
+    }
+    f.wrongPayload(new Release(dir, "3700.0.0", 1_000_000).payload);
+    f.next(fault, 700_000);
+    Proc d = daemon("daemon", 3600);
+    assertThat(client("-update").exit()).isZero();
+    if (fault == Fault.WRONG_PAYLOAD) {
+      // Different bytes than announced fail verification: that attempt ends, the next one works.
+      assertThat(d.log()).contains("update failed with error");
+      assertThat(machine.entry(4).attributes().priority()).isZero();
+      assertThat(client("-update").exit()).isZero();
+    }
+    assertThat(client("-status").out()).contains("UPDATE_STATUS_UPDATED_NEED_REBOOT");
+    assertThat(machine.usrB(release.image.length)).isEqualTo(release.image);
+    if (fault == Fault.RESET_AFTER || fault == Fault.TRUNCATE) {
+      assertThat(f.log().stream().filter(l -> l.contains("range=bytes=")).toList())
+          .as("resumed from where the cut left it, not from byte 0").isNotEmpty()
+          .allMatch(l -> !l.contains("range=bytes=0-"));
+    }
+    Invariant.check(this, A_GOOD, release);
+  }
+
+  /** Faults that stay: the right error, the right event, and nothing bootable. */
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"STATUS_404", "STALL", "REDIRECT_LOOP",
+      "WRONG_PAYLOAD"})
+  void aPersistentFaultEndsInTheRightErrorAndAnUntouchedSystem(Fault fault) throws Exception {
+    Release release = new Release(dir, "3900.0.0", 1_200_000);
+    FaultServer f = serveWithFaults(release);
+    f.wrongPayload(new Release(dir, "3700.0.0", 600_000).payload);
+    f.always(fault, 0);
+    Proc d = daemon("daemon", 3600);
+    assertThat(client("-update").exit()).isZero();
+    d.await(LONG, "the failure", l -> l.contains("update failed with error"));
+    int flags = 1 << 28; // SERVER is not Flatcar's public server
+    List<String> events = eventsHeard();
+    String last = events.get(events.size() - 1);
+    if (fault == Fault.WRONG_PAYLOAD) {
+      assertThat(last).matches("3/0:" + "(" + (flags | 10) + "|" + (flags | 11) + "|"
+          + (flags | 18) + "|" + (flags | 28) + "|" + (flags | 29) + ")");
+    } else {
+      assertThat(last).isEqualTo("3/0:" + (flags | 9));
+      assertThat(machine.path("/var/lib/update_engine/prefs/current-url-failure-count"))
+          .hasContent("1");
+    }
+    assertThat(machine.entry(4).attributes().priority()).isZero();
+    Invariant.check(this, A_GOOD, null);
+  }
+
+  @Test
+  void hostileResponsesAreRejectedBeforeAnyDownload() throws Exception {
+    Release release = new Release(dir, "3900.0.0", 1_000_000);
+    FaultServer f = serveWithFaults(release);
+    Proc d = daemon("daemon", 3600);
+    String good = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create(lab.updateUrl())).POST(java.net.http.HttpRequest
+            .BodyPublishers.ofString("<request><app version=\"1.0.0\" track=\"stable\">"
+                + "<updatecheck/></app></request>")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(good).contains("<updatecheck status=\"ok\">");
+    String[][] cases = {
+        {"<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+            + "<response>&x;</response>", "error 31"},
+        {good.replaceAll("sha256=\"[^\"]*\"", "sha256=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\""),
+            "error 10"},
+        {good.replaceAll(" size=\"\\d+\"", " size=\"12345\""), "error 11"},
+        {" ".repeat(100 << 20), "error 31"}};
+    for (String[] c : cases) {
+      f.omahaBody(c[0].getBytes(StandardCharsets.UTF_8));
+      int failures = count(d.log(), "update failed with error");
+      assertThat(client("-update").exit()).isZero();
+      d.await(LONG, c[1], l -> count(l, "update failed with error") > failures);
+      assertThat(d.log().lines().filter(l -> l.contains("update failed with error")).reduce(
+          (a, b) -> b).orElseThrow()).contains(c[1]);
+      assertThat(machine.entry(4).attributes().priority()).isZero();
+    }
+    assertThat(f.log().stream().filter(l -> l.startsWith("GET")).count())
+        .as("the XXE and oversized responses started no download").isEqualTo(2);
+    Invariant.check(this, A_GOOD, null);
+  }
+
+  @Test
+  void aPayloadSignedByAnUnknownKeyNeverBecomesBootable() throws Exception {
+    Path otherKey = dir.resolve("other.pem");
+    Proc.run(LONG, java.util.Map.of(), Repo.bin("payload").toString(), "keygen", "--out",
+        otherKey.toString(), "--public-out", dir.resolve("other.pub").toString());
+    Release release = new Release(dir, "3900.0.0", 1_000_000, otherKey);
+    serveWithFaults(release);
+    Proc d = daemon("daemon", 3600);
+    assertThat(client("-update").exit()).isZero();
+    d.await(LONG, "the refusal", l -> l.contains("update failed with error 18"));
+    assertThat(machine.entry(4).attributes().priority()).isZero();
+    Invariant.check(this, A_GOOD, null);
+  }
+
+  @Test
+  void killedAtRandomPointsItEndsCompletedAndResumes() throws Exception {
+    Release release = serve("3900.0.0", 1_000_000);
+    Random r = new Random(42);
+    int points = LONG_RUN ? 50 : 5;
+    int resumed = 0;
+    for (int i = 0; i < points; i++) {
+      Path nextOp = machine.path("/var/lib/update_engine/prefs/update-state-next-operation");
+      Proc d = daemon("crash-" + i, 3600);
+      int downloads = (int) lab.log().entries().stream()
+          .filter(n -> "download".equals(n.path("kind").asText())).count();
+      assertThat(client("-check_for_update").exit()).isZero();
+      // Kill somewhere between the start of the download and just after its end.
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < until && lab.log().entries().stream()
+          .filter(n -> "download".equals(n.path("kind").asText())).count() == downloads) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(r.nextInt(3200));
+      d.kill();
+      started.remove(d);
+      boolean checkpoint = Files.exists(nextOp)
+          && Long.parseLong(Files.readString(nextOp).strip()) > 0;
+      System.out.printf("crash point %d: next-operation=%s%n", i,
+          Files.exists(nextOp) ? Files.readString(nextOp) : "none");
+      // No reboot happened: /run keeps the marker if the update had already finished.
+      Invariant.checkDisk(this, A_GOOD, release);
+      int before = lab.log().entries().size();
+      Proc again = daemon("again-" + i, 3600);
+      assertThat(client("-update").exit()).isZero();
+      assertThat(client("-status").out()).as("after crash point %d:%n%s", i, again.log())
+          .contains("UPDATE_STATUS_UPDATED_NEED_REBOOT");
+      boolean rangeUsed = lab.log().entries().subList(before, lab.log().entries().size()).stream()
+          .anyMatch(n -> n.path("range").asText().matches("bytes=[1-9]\\d*-"));
+      if (checkpoint) {
+        assertThat(rangeUsed).as("crash point %d had a checkpoint, so it resumed", i).isTrue();
+        resumed++;
+      }
+      Invariant.check(this, A_GOOD, release);
+      again.close();
+      started.remove(again);
+      // Back to a fresh USR-B for the next crash point.
+      try (var disk = dev.turnout.gpt.GptDisk.open(machine.disk, true)) {
+        disk.markUnbootable(4);
+      }
+      Files.deleteIfExists(machine.path("/run/update_engine_autoupdate_completed"));
+      Files.deleteIfExists(machine.path("/var/lib/update_engine/prefs/previous-version"));
+      Files.deleteIfExists(machine.path(
+          "/var/lib/update_engine/prefs/turnout-installed-version"));
+    }
+    System.out.printf("crash points: %d, resumed from a checkpoint: %d%n", points, resumed);
+  }
+
+  @Test
+  void aRollbackIsReportedAndTheFailingVersionIsNotReinstalledInALoop() throws Exception {
+    Release release = serve("3900.0.0", 0);
+    Path sick = dir.resolve("sick");
+    Path check = machine.path("/etc/turnout/health.d/app");
+    Files.createDirectories(check.getParent());
+    Files.writeString(check, "#!/bin/sh\ntest ! -e " + sick + "\n");
+    check.toFile().setExecutable(true);
+    Proc d = daemon("on-a", 3600);
+    assertThat(client("-update").exit()).isZero();
+    d.close();
+    started.remove(d);
+
+    // Reboot into USR-B, which is unhealthy: never marked good.
+    String next = Proc.run(LONG, java.util.Map.of(), Repo.bin("cgpt").toString(), "next",
+        machine.disk.toString()).out().strip();
+    assertThat(next).isEqualTo(Machine.USR_B.toString());
+    boot(next, "3900.0.0");
+    Files.createFile(sick);
+    Proc onB = daemon("on-b", 1);
+    onB.await(LONG, "the health check", l -> l.contains("is NOT marked good"));
+    onB.close();
+    started.remove(onB);
+
+    // The bootloader falls back to USR-A.
+    next = Proc.run(LONG, java.util.Map.of(), Repo.bin("cgpt").toString(), "next",
+        machine.disk.toString()).out().strip();
+    assertThat(next).isEqualTo(Machine.USR_A.toString());
+    boot(next, "3815.2.0");
+    Files.delete(sick);
+    Proc back = daemon("back-on-a", 3600);
+    assertThat(client("-update").exit()).isZero();
+    back.await(LONG, "the refusal", l -> l.contains("update failed with error 36"));
+    assertThat(back.log()).contains("rolled back 1 time(s) on this machine");
+    List<String> events = eventsHeard();
+    assertThat(events).containsSubsequence("3/1", "3/0:44", "3/9:" + ((1 << 28) | 36));
+    assertThat(machine.entry(4).attributes().bootable()).isFalse();
+    // Back on A, the healthy boot was marked good (flatcar-setgoodroot): A first again.
+    Invariant.check(this, 0x0102000000000000L, release);
+  }
+
+  private void boot(String partUuid, String version) throws Exception {
+    machine.write("/proc/cmdline", "mount.usr=PARTUUID=" + partUuid + "\n");
+    machine.write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=" + version + "\n");
+    Files.deleteIfExists(machine.path("/run/update_engine_autoupdate_completed"));
+    Files.deleteIfExists(machine.path("/run/reboot-required"));
+  }
+
+  @Test
+  void onlyRootAndTheDaemonsUserMayChangeStateAndMalformedCallsAreHarmless() throws Exception {
+    boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    org.junit.jupiter.api.Assumptions.assumeTrue(root || !"true".equals(System.getenv("CI")),
+        "needs root to run a client as nobody");
+    org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root to run a client as nobody");
+    serve("3815.2.0", 0);
+    Proc d = daemon("daemon", 3600);
+    String[] asNobody = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "busctl", "--address=" + bus.address, "call", "com.coreos.update1", "/com/coreos/update1",
+        "com.coreos.update1.Manager"};
+    Proc.Result attempt = Proc.run(LONG, java.util.Map.of(), concat(asNobody, "AttemptUpdate"));
+    assertThat(attempt.exit()).isNotZero();
+    assertThat(attempt.err()).contains("not allowed for uid 65534");
+    Proc.Result reset = Proc.run(LONG, java.util.Map.of(), concat(asNobody, "ResetStatus"));
+    assertThat(reset.err()).contains("not allowed for uid 65534");
+    Proc.Result status = Proc.run(LONG, java.util.Map.of(), concat(asNobody, "GetStatus"));
+    assertThat(status.out()).startsWith("xdssx 0 0 \"UPDATE_STATUS_IDLE\"");
+    Proc.Result malformed = Proc.run(LONG, java.util.Map.of(), "busctl", "--address="
+        + bus.address, "call", "com.coreos.update1", "/com/coreos/update1",
+        "com.coreos.update1.Manager", "GetStatus", "s", "unexpected");
+    assertThat(malformed.exit()).isNotZero();
+    assertThat(d.process.isAlive()).isTrue();
+    assertThat(client("-status").out()).contains("UPDATE_STATUS_IDLE");
+    Invariant.check(this, A_GOOD, null);
+  }
+
+  @Test
+  void theShippedPolicyKeepsOtherUsersOut() throws Exception {
+    boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+    org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root to own the name under the"
+        + " shipped policy and to run a client as nobody");
+    bus.close();
+    bus = TestBus.start(Files.createDirectories(dir.resolve("policy-bus")),
+        Repo.ROOT.resolve("systemd/units/com.coreos.update1.conf"));
+    serve("3815.2.0", 0);
+    daemon("daemon", 3600);
+    Proc.Result denied = Proc.run(LONG, java.util.Map.of(), "setpriv", "--reuid=65534",
+        "--regid=65534", "--clear-groups", "busctl", "--address=" + bus.address, "call",
+        "com.coreos.update1", "/com/coreos/update1", "com.coreos.update1.Manager",
+        "AttemptUpdate");
+    assertThat(denied.exit()).isNotZero();
+    assertThat(denied.err()).containsIgnoringCase("access denied");
+    assertThat(client("-status").out()).contains("UPDATE_STATUS_IDLE");
+  }
+
+  @Test
+  void soakManyUpdateCyclesWithoutGrowth() throws Exception {
+    int cycles = LONG_RUN ? 100 : 6;
+    Proc d = null;
+    long firstFds = -1;
+    long firstRss = -1;
+    long lastFds = 0;
+    long lastRss = 0;
+    for (int i = 0; i < cycles; i++) {
+      if (lab != null) {
+        lab.close();
+      }
+      Release release = serve("3900." + i + ".0", 0);
+      if (d == null) {
+        d = daemon("soak", 3600);
+      }
+      assertThat(client("-update").exit()).isZero();
+      assertThat(client("-status").out()).contains("NEW_VERSION=3900." + i + ".0");
+      assertThat(machine.usrB(release.image.length)).isEqualTo(release.image);
+      assertThat(client("-reset_status").exit()).isZero();
+      Files.deleteIfExists(machine.path("/var/lib/update_engine/prefs/previous-version"));
+      long pid = d.process.pid();
+      lastFds = Files.list(Path.of("/proc/" + pid + "/fd")).count();
+      lastRss = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+          .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D",
+              ""))).sum();
+      if (i == 1) {
+        firstFds = lastFds;
+        firstRss = lastRss;
+      }
+    }
+    System.out.printf("soak: %d cycles, fds %d -> %d, RSS %d -> %d KiB%n", cycles, firstFds,
+        lastFds, firstRss, lastRss);
+    assertThat(lastFds).as("file descriptors").isLessThanOrEqualTo(firstFds + 4);
+    assertThat(lastRss).as("resident memory").isLessThan(firstRss + 64 * 1024);
+  }
+
+  private static String[] concat(String[] a, String b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + 1);
+    r[a.length] = b;
+    return r;
+  }
+
+  private static int count(String text, String what) {
+    return (int) text.lines().filter(l -> l.contains(what)).count();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.turnout.engine.labserver.Channel;
+import dev.turnout.engine.labserver.LabServer;
+import dev.turnout.engine.labserver.RequestLog;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rig every end-to-end test runs on: a private dbus-daemon, a machine (temp root and disk
+ * image), the lab Omaha server, and the real launchers; every process a test starts is stopped
+ * after it, and the invariant is checked.
+ */
+abstract class RigTest {
+  static final Duration LONG = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+  TestBus bus;
+  LabServer lab;
+  Machine machine;
+  final List<AutoCloseable> started = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    TestBus.require();
+    bus = TestBus.start(dir, null);
+    machine = new Machine(dir, "3815.2.0");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      started.get(i).close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+    if (bus != null) {
+      bus.close();
+    }
+    long leaked = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    org.assertj.core.api.Assertions.assertThat(leaked).as("processes left behind").isZero();
+  }
+
+  Release serve(String version, long rateLimit) throws Exception {
+    Release r = new Release(dir, version, 3_000_000);
+    lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
+        List.of(Channel.of("stable", version, r.payload, List.of())), null,
+        new RequestLog(null, Clock.systemUTC())).rateLimit(rateLimit).start();
+    machine.server(lab.updateUrl());
+    return r;
+  }
+
+  /** Serves {@code release} through a {@link FaultServer} in front of the lab server. */
+  FaultServer serveWithFaults(Release r) throws Exception {
+    FaultServer f = new FaultServer();
+    started.add(f);
+    lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
+        List.of(Channel.of("stable", r.version, r.payload, List.of())), f.base(),
+        new RequestLog(null, Clock.systemUTC())).start();
+    f.upstream("http://127.0.0.1:" + lab.address().getPort());
+    machine.server(f.updateUrl());
+    return f;
+  }
+
+  Proc daemon(String name, int markGoodDelay) throws Exception {
+    Proc p = Proc.start(dir.resolve(name + ".log"), bus.env(),
+        Repo.bin("update_engine").toString(), "-foreground", "-logtostderr",
+        "--root", machine.root.toString(), "--disk", machine.disk.toString(),
+        "--first-check-delay", "3600", "--mark-good-delay", Integer.toString(markGoodDelay),
+        "--download-retry-delay", "1", "--download-retries", "3", "--low-speed-time", "2",
+        "--checkpoint-interval-ms", "200",
+        "--connect-timeout", "2");
+    started.add(p);
+    p.await(LONG, "the daemon to own its bus name", l -> l.contains("owning com.coreos.update1"));
+    return p;
+  }
+
+  Proc.Result client(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Repo.bin("update_engine_client").toString()));
+    cmd.addAll(List.of(args));
+    return Proc.run(LONG, bus.env(), cmd.toArray(String[]::new));
+  }
+
+  List<String> eventsHeard() {
+    List<String> out = new ArrayList<>();
+    for (ObjectNode n : lab.log().entries()) {
+      if ("omaha".equals(n.path("kind").asText())) {
+        n.path("events").forEach(e -> out.add(e.path("type").asInt() + "/"
+            + e.path("result").asInt() + (e.has("errorcode") ? ":" + e.path("errorcode").asInt()
+            : "")));
+      }
+    }
+    return out;
+  }
+
+}
