@@ -42,6 +42,16 @@ public final class Keys {
     return new TrustedKey(pem.getFileName().toString(), rsa);
   }
 
+  /** Every key of a list of PEM files, in order (the trusted keys of a rotation). */
+  public static java.util.List<TrustedKey> readPublic(java.util.List<Path> pems)
+      throws IOException {
+    java.util.List<TrustedKey> keys = new java.util.ArrayList<>();
+    for (Path p : pems) {
+      keys.add(readPublic(p));
+    }
+    return keys;
+  }
+
   public static PrivateKey readPrivate(Path pem) throws IOException {
     Object o = parse(pem);
     if (o instanceof PEMKeyPair pair) {

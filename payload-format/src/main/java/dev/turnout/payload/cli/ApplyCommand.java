@@ -7,7 +7,6 @@ import dev.turnout.payload.PayloadResult;
 import dev.turnout.payload.PayloadTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,10 +44,7 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Keys.TrustedKey> keys = new ArrayList<>();
-    for (Path k : publicKeys) {
-      keys.add(Keys.readPublic(k));
-    }
+    List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
     PrintWriter out = spec.commandLine().getOut();
     try (PayloadTarget part = PayloadTarget.open(target);
         PayloadTarget kernel = kernelOut == null ? null

@@ -6,7 +6,6 @@ import dev.turnout.payload.PayloadLimits;
 import dev.turnout.payload.PayloadResult;
 import dev.turnout.payload.PayloadTarget;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,10 +28,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Keys.TrustedKey> keys = new ArrayList<>();
-    for (Path k : publicKeys) {
-      keys.add(Keys.readPublic(k));
-    }
+    List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
     try (PayloadTarget part = PayloadTarget.digestOnly(1L << 44);
         PayloadTarget kernel = PayloadTarget.digestOnly(PayloadLimits.DEFAULT.maxKernelSize());
         PayloadConsumer c = PayloadConsumer.builder().partition(part).kernel(kernel)

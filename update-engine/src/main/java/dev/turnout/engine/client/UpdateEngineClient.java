@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -207,10 +206,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
   private int watch(DBusConnection bus) throws Exception {
     bus.addSigHandler(Manager.StatusUpdate.class, sig -> {
       synchronized (out) {
-        out.print(String.format(java.util.Locale.ROOT,
-            "LAST_CHECKED_TIME=%d\nPROGRESS=%f\nCURRENT_OP=%s\nNEW_VERSION=%s\nNEW_SIZE=%d\n",
-            sig.getLastCheckedTime(), sig.getProgress(), sig.getCurrentOperation(),
-            sig.getNewVersion(), sig.getNewSize()));
+        out.print(lines(new Manager.Status<>(sig.getLastCheckedTime(), sig.getProgress(),
+            sig.getCurrentOperation(), sig.getNewVersion(), sig.getNewSize())));
         out.flush();
       }
     });
@@ -218,7 +215,4 @@ public final class UpdateEngineClient implements Callable<Integer> {
     return 0;
   }
 
-  static String nonNull(String s) {
-    return Objects.requireNonNullElse(s, "");
-  }
 }
