@@ -50,10 +50,11 @@ public record BootSlot(Path disk, GptEntry booted, GptEntry target) {
    * {@code /dev/disk/by-partuuid}; the target as the other Flatcar USR partition of that disk.
    */
   public static BootSlot find(SystemPaths paths, Path diskOverride) throws UpdateException {
-    UUID booted = bootedPartUuid(paths).orElseThrow(() -> new UpdateException(
-        dev.turnout.payload.ErrorCode.OMAHA_RESPONSE_HANDLER_ERROR,
-        "cannot tell which USR partition is booted: no mount.usr=/usr=/verity.usr=PARTUUID= in "
-            + paths.resolve("/proc/cmdline"), null));
+    UUID booted = bootedPartUuid(paths).or(() -> usrMountPartUuid(paths))
+        .orElseThrow(() -> new UpdateException(
+            dev.turnout.payload.ErrorCode.OMAHA_RESPONSE_HANDLER_ERROR,
+            "cannot tell which USR partition is booted: no mount.usr=/usr=/verity.usr=PARTUUID= in "
+                + paths.resolve("/proc/cmdline") + " and no /usr mount on a known partition", null));
     Path disk = diskOverride != null ? diskOverride : diskOf(paths, booted);
     try (GptDisk gpt = GptDisk.open(disk, false)) {
       GptEntry b = gpt.findByUnique(booted).orElseThrow(() -> new UpdateException(
@@ -87,6 +88,56 @@ public record BootSlot(Path disk, GptEntry booted, GptEntry target) {
       }
     } catch (IOException | IllegalArgumentException e) {
       // fall through: unknown
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The PARTUUID of the device mounted at {@code /usr} ({@code /proc/self/mountinfo}), found by
+   * matching it against udev's {@code /dev/disk/by-partuuid} links; dm-verity's
+   * {@code /dev/mapper/usr} is followed to the partition under it through sysfs {@code slaves}.
+   */
+  static Optional<UUID> usrMountPartUuid(SystemPaths paths) {
+    try {
+      Path mountinfo = paths.resolve("/proc/self/mountinfo");
+      if (!Files.isReadable(mountinfo)) {
+        return Optional.empty();
+      }
+      for (String line : Files.readAllLines(mountinfo)) {
+        String[] f = line.split(" ");
+        int dash = java.util.Arrays.asList(f).indexOf("-");
+        if (f.length < 5 || !"/usr".equals(f[4]) || dash < 0 || dash + 2 >= f.length) {
+          continue;
+        }
+        Path dev = Path.of(f[dash + 2]);
+        if (!dev.isAbsolute()) {
+          continue;
+        }
+        Path real = paths.resolve(dev.toString()).toRealPath();
+        Path slaves = paths.resolve("/sys/class/block/" + real.getFileName() + "/slaves");
+        if (Files.isDirectory(slaves)) {
+          try (var s = Files.list(slaves)) {
+            Optional<Path> under = s.findFirst();
+            if (under.isPresent()) {
+              real = paths.resolve("/dev/" + under.get().getFileName());
+            }
+          }
+        }
+        Path byUuid = paths.resolve("/dev/disk/by-partuuid");
+        if (!Files.isDirectory(byUuid)) {
+          return Optional.empty();
+        }
+        try (var links = Files.list(byUuid)) {
+          for (Path link : links.toList()) {
+            if (link.toRealPath().equals(real.toRealPath())) {
+              return Optional.of(UUID.fromString(link.getFileName().toString()
+                  .toLowerCase(Locale.ROOT)));
+            }
+          }
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // unknown
     }
     return Optional.empty();
   }

@@ -62,6 +62,26 @@ class BootSlotTest {
   }
 
   @Test
+  void withoutACommandLineHintTheUsrMountSays() throws Exception {
+    Files.writeString(paths.resolve("/proc/cmdline"), "root=LABEL=ROOT");
+    Files.createDirectories(paths.resolve("/proc/self"));
+    Files.writeString(paths.resolve("/proc/self/mountinfo"),
+        "22 1 8:9 / / rw,relatime shared:1 - ext4 /dev/sda9 rw\n"
+            + "25 22 254:0 / /usr ro,relatime shared:5 - btrfs /dev/mapper/usr ro\n");
+    Files.createDirectories(paths.resolve("/dev/mapper"));
+    Files.createFile(paths.resolve("/dev/dm-0"));
+    Files.createSymbolicLink(paths.resolve("/dev/mapper/usr"), paths.resolve("/dev/dm-0"));
+    Files.createFile(paths.resolve("/dev/sda4"));
+    Files.createDirectories(paths.resolve("/sys/class/block/dm-0/slaves/sda4"));
+    Files.createDirectories(paths.resolve("/dev/disk/by-partuuid"));
+    Files.createSymbolicLink(paths.resolve("/dev/disk/by-partuuid/" + B),
+        paths.resolve("/dev/sda4"));
+    BootSlot s = BootSlot.find(paths, disk);
+    assertThat(s.booted().unique()).isEqualTo(B);
+    assertThat(s.target().unique()).isEqualTo(A);
+  }
+
+  @Test
   void unknownBootsAreClearErrors() throws Exception {
     assertThatThrownBy(() -> with("root=/dev/sda9")).isInstanceOf(UpdateException.class)
         .hasMessageContaining("cannot tell which USR partition is booted");

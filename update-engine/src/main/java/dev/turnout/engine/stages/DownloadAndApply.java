@@ -111,7 +111,7 @@ public final class DownloadAndApply implements Stage {
         resume.reset(hash);
       }
       try (PayloadConsumer consumer = b.build()) {
-        Feed feed = new Feed(consumer, hash);
+        Feed feed = new Feed(consumer, hash, plan.response().size());
         if (cp != null) {
           fetch(url, 0, cp.metadataSize(), feed);
           if (cp.resumeOffset() < plan.response().size()) {
@@ -135,12 +135,14 @@ public final class DownloadAndApply implements Stage {
   private final class Feed {
     final PayloadConsumer consumer;
     final String hash;
+    final long announced;
     long position;
     long lastCheckpoint;
 
-    Feed(PayloadConsumer consumer, String hash) {
+    Feed(PayloadConsumer consumer, String hash, long announced) {
       this.consumer = consumer;
       this.hash = hash;
+      this.announced = announced;
       this.lastCheckpoint = clock.millis();
     }
 
@@ -188,6 +190,12 @@ public final class DownloadAndApply implements Stage {
         throw e;
       } catch (IOException e) {
         last = e;
+      }
+      if (end < 0 && feed.position >= feed.announced) {
+        // Everything the server announced arrived, yet the payload wants more: it is not the
+        // payload Omaha described, and no retry will change that.
+        throw new UpdateException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR, "the payload continues"
+            + " past the " + feed.announced + " bytes the update server announced", null);
       }
       if (feed.position > at) {
         payloadState.downloadProgress();

@@ -1,0 +1,124 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.labserver.Channel;
+import dev.turnout.engine.labserver.LabServer;
+import dev.turnout.engine.labserver.RequestLog;
+import dev.turnout.payload.PayloadFile;
+import dev.turnout.payload.proto.UpdateMetadata.DeltaArchiveManifest;
+import dev.turnout.payload.proto.UpdateMetadata.InstallOperation;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile payloads and servers through the whole daemon, not only the library: a sample of the
+ * mutation corpus (the full corpus runs against the library in payload-format), and an https
+ * update server that redirects to http.
+ */
+class HostilePayloadDaemonTest extends RigTest {
+  private static final long A_GOOD = 0x0101000000000000L;
+
+  private static byte[] rebuild(byte[] payload, UnaryOperator<DeltaArchiveManifest.Builder> edit,
+      long metadataSize, DeltaArchiveManifest m) {
+    DeltaArchiveManifest changed = edit.apply(m.toBuilder()).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(ByteBuffer.allocate(20).put(new byte[] {'C', 'r', 'A', 'U'}).putLong(1)
+        .putLong(changed.getSerializedSize()).array());
+    out.writeBytes(changed.toByteArray());
+    out.write(payload, (int) metadataSize, payload.length - (int) metadataSize);
+    return out.toByteArray();
+  }
+
+  @Test
+  void mutatedPayloadsAreRejectedAndNothingBecomesBootable() throws Exception {
+    Release release = new Release(dir, "3900.0.0", 1_500_000);
+    byte[] good = Files.readAllBytes(release.payload);
+    PayloadFile pf = PayloadFile.read(release.payload);
+    long meta = pf.metadataSize();
+    List<Object[]> mutants = List.of(
+        new Object[] {"flipped byte in a blob", flip(good, (int) meta + 1000), "error 29"},
+        new Object[] {"flipped byte in the signature", flip(good, good.length - 10), "error 18"},
+        new Object[] {"cut in the middle", Arrays.copyOf(good, good.length / 2), "error 11"},
+        new Object[] {"bad magic", flip(good, 0), "error 21"},
+        new Object[] {"delta operation", rebuild(good, b -> b.setPartitionOperations(0,
+            b.getPartitionOperations(0).toBuilder().setType(InstallOperation.Type.MOVE)), meta,
+            pf.manifest()), "delta payloads are not supported"},
+        new Object[] {"extent past the partition", rebuild(good, b -> b.setPartitionOperations(0,
+            b.getPartitionOperations(0).toBuilder().setDstExtents(0, b.getPartitionOperations(0)
+                .getDstExtents(0).toBuilder().setStartBlock(1 << 20))), meta, pf.manifest()),
+            "lies outside the target"});
+    Proc d = null;
+    int n = 0;
+    for (Object[] m : mutants) {
+      Path file = Files.write(dir.resolve("mutant-" + n++ + ".gz"), (byte[]) m[1]);
+      if (lab != null) {
+        lab.close();
+      }
+      lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
+          List.of(Channel.of("stable", "3900.0.0", file, List.of())), null,
+          new RequestLog(null, Clock.systemUTC())).start();
+      machine.server(lab.updateUrl());
+      if (d == null) {
+        d = daemon("daemon", 3600);
+      }
+      Proc daemon = d;
+      int before = count(daemon.log());
+      assertThat(client("-update").exit()).isZero();
+      daemon.await(LONG, (String) m[0], l -> count(l) > before);
+      String failure = daemon.log().lines().filter(l -> l.contains("update failed with error"))
+          .reduce((a, b) -> b).orElseThrow();
+      assertThat(failure).as((String) m[0]).contains((String) m[2]);
+      Invariant.check(this, A_GOOD, release);
+    }
+  }
+
+  @Test
+  void anHttpsServerRedirectingToHttpIsRefused() throws Exception {
+    HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).build();
+    HeldCertificate cert = new HeldCertificate.Builder().signedBy(ca)
+        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost").build();
+    Release release = serve("3900.0.0", 0);
+    try (MockWebServer tls = new MockWebServer()) {
+      tls.useHttps(new HandshakeCertificates.Builder().heldCertificate(cert, ca.certificate())
+          .build().sslSocketFactory());
+      tls.start(InetAddress.getByName("127.0.0.1"), 0);
+      for (int i = 0; i < 4; i++) {
+        tls.enqueue(new MockResponse.Builder().code(302)
+            .setHeader("Location", lab.updateUrl()).build());
+      }
+      machine.write("/etc/ssl/lab-ca.pem", ca.certificatePem());
+      machine.write("/etc/flatcar/update.conf", "SERVER=" + tls.url("/v1/update/")
+          + "\nGROUP=stable\nSERVER_CA_BUNDLE=/etc/ssl/lab-ca.pem\n");
+      Proc d = daemon("daemon", 3600);
+      assertThat(client("-update").exit()).isZero();
+      d.await(LONG, "the refusal", l -> l.contains("update failed with error 2302"));
+      assertThat(d.log()).contains("refusing to follow a redirect from https to http://");
+      assertThat(lab.log().entries()).as("the http server was never asked").isEmpty();
+      Invariant.check(this, A_GOOD, release);
+    }
+  }
+
+  private static byte[] flip(byte[] b, int at) {
+    byte[] c = b.clone();
+    c[at] ^= 0x20;
+    return c;
+  }
+
+  private static int count(String log) {
+    return (int) log.lines().filter(l -> l.contains("update failed with error")).count();
+  }
+}
