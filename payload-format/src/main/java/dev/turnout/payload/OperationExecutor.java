@@ -2,21 +2,20 @@ package dev.turnout.payload;
 
 import dev.turnout.payload.proto.UpdateMetadata.Extent;
 import dev.turnout.payload.proto.UpdateMetadata.InstallOperation;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
  * Writes one checked operation into its target: REPLACE copies the blob, REPLACE_BZ decompresses it
- * (commons-compress), both through the operation's extents in order, zero-padding the last block
+ * ({@link Bzip2Decoder}, tested against commons-compress), both through the operation's extents in order, zero-padding the last block
  * (update_engine's {@code ZeroPadExtentWriter}); a sparse-hole extent swallows its bytes. Output
  * that would overflow the extents stops at the first byte too many, so a bzip2 bomb writes nothing
  * past its extents. Safe to run for different operations on several threads at once.
  */
 final class OperationExecutor {
-  private static final int CHUNK = 256 * 1024;
+  /** One decoder per worker thread: its tables and BWT array are reused across operations. */
+  private static final ThreadLocal<Bzip2Decoder> DECODERS =
+      ThreadLocal.withInitial(Bzip2Decoder::new);
 
   private OperationExecutor() {}
 
@@ -29,12 +28,8 @@ final class OperationExecutor {
       if (op.getType() == InstallOperation.Type.REPLACE) {
         out.write(blob, 0, blob.length);
       } else {
-        try (InputStream in = new BZip2CompressorInputStream(new ByteArrayInputStream(blob))) {
-          byte[] buf = new byte[(int) Math.min(CHUNK, out.remaining() + 1)];
-          int n;
-          while ((n = in.read(buf, 0, (int) Math.min(buf.length, out.remaining() + 1))) > 0) {
-            out.write(buf, 0, n);
-          }
+        try {
+          DECODERS.get().decode(blob, out::write);
         } catch (IOException e) {
           if (e instanceof PayloadException p) {
             throw p;

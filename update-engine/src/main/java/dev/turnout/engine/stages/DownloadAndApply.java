@@ -179,6 +179,12 @@ public final class DownloadAndApply implements Stage {
       if (stop >= 0 && at >= stop) {
         return; // everything arrived, even if the connection then failed (a lying Content-Length)
       }
+      if (end < 0 && at >= feed.announced && attempt > 0) {
+        // Everything the server announced arrived, yet the payload wants more: it is not the
+        // payload Omaha described, and no retry will change that.
+        throw new UpdateException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR, "the payload continues"
+            + " past the " + feed.announced + " bytes the update server announced", null);
+      }
       try {
         if (transfer(url, at, end, feed)) {
           return;
@@ -190,12 +196,6 @@ public final class DownloadAndApply implements Stage {
         throw e;
       } catch (IOException e) {
         last = e;
-      }
-      if (end < 0 && feed.position >= feed.announced) {
-        // Everything the server announced arrived, yet the payload wants more: it is not the
-        // payload Omaha described, and no retry will change that.
-        throw new UpdateException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR, "the payload continues"
-            + " past the " + feed.announced + " bytes the update server announced", null);
       }
       if (feed.position > at) {
         payloadState.downloadProgress();

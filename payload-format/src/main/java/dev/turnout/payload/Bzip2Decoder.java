@@ -1,0 +1,381 @@
+package dev.turnout.payload;
+
+import java.io.IOException;
+
+/**
+ * A bzip2 decoder for whole in-memory streams, written for speed on the payload's hot path:
+ * table-driven Huffman decoding from a 64-bit bit buffer, the inverse BWT in one int array, and
+ * output streamed through a small buffer to a {@link Sink} (so a bomb never fills memory: the sink
+ * refuses the first byte too many). Every block's CRC and the stream CRC are checked.
+ * commons-compress's {@code BZip2CompressorInputStream} is the reference it is tested against.
+ *
+ * <p>Randomised blocks (written only by bzip2 before 0.9.5) are refused. Not thread-safe; one
+ * instance per thread, reused across operations.
+ */
+final class Bzip2Decoder {
+  /** Where decoded bytes go. */
+  interface Sink {
+    void write(byte[] b, int off, int len) throws IOException;
+  }
+
+  private static final int MAX_GROUPS = 6;
+  private static final int MAX_ALPHA = 258;
+  private static final int MAX_CODE_LEN = 20;
+  private static final int LOOKUP_BITS = 10;
+  private static final int GROUP_SIZE = 50;
+  private static final int[] CRC_TABLE = new int[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      int c = i << 24;
+      for (int k = 0; k < 8; k++) {
+        c = (c & 0x80000000) != 0 ? (c << 1) ^ 0x04c11db7 : c << 1;
+      }
+      CRC_TABLE[i] = c;
+    }
+  }
+
+  private int[] tt = new int[100_000];
+  private final byte[] out = new byte[64 * 1024];
+  private int outLen;
+  private final int[] counts = new int[256];
+  private final byte[] seqToUnseq = new byte[256];
+  private final byte[] mtf = new byte[256];
+  private final byte[] selectors = new byte[32768];
+  private final byte[][] lengths = new byte[MAX_GROUPS][MAX_ALPHA];
+  private final int[][] limit = new int[MAX_GROUPS][MAX_CODE_LEN + 2];
+  private final int[][] base = new int[MAX_GROUPS][MAX_CODE_LEN + 2];
+  private final int[][] perm = new int[MAX_GROUPS][MAX_ALPHA];
+  private final int[] minLen = new int[MAX_GROUPS];
+  private final short[][] lookup = new short[MAX_GROUPS][1 << LOOKUP_BITS];
+
+  private byte[] in;
+  private int pos;
+  private long bitBuf;
+  private int bitCount;
+
+  /** Decodes one complete bzip2 stream. */
+  void decode(byte[] data, Sink sink) throws IOException {
+    in = data;
+    pos = 0;
+    bitBuf = 0;
+    bitCount = 0;
+    outLen = 0;
+    if (bits(8) != 'B' || bits(8) != 'Z' || bits(8) != 'h') {
+      throw new IOException("not a bzip2 stream");
+    }
+    int level = bits(8) - '0';
+    if (level < 1 || level > 9) {
+      throw new IOException("bad bzip2 block size");
+    }
+    int maxBlock = level * 100_000;
+    if (tt.length < maxBlock) {
+      tt = new int[maxBlock];
+    }
+    int combined = 0;
+    while (true) {
+      long magic = ((long) bits(24) << 24) | bits(24);
+      if (magic == 0x177245385090L) {
+        int streamCrc = bits(32);
+        if (streamCrc != combined) {
+          throw new IOException("bzip2 stream CRC mismatch");
+        }
+        flush(sink);
+        return;
+      }
+      if (magic != 0x314159265359L) {
+        throw new IOException("bad bzip2 block magic");
+      }
+      int blockCrc = bits(32);
+      int crc = block(maxBlock, sink);
+      if (crc != blockCrc) {
+        throw new IOException("bzip2 block CRC mismatch");
+      }
+      combined = ((combined << 1) | (combined >>> 31)) ^ blockCrc;
+    }
+  }
+
+  private int bits(int n) throws IOException {
+    if (bitCount < n) {
+      refill();
+      if (bitCount < n) {
+        throw new IOException("bzip2 stream ends early");
+      }
+    }
+    bitCount -= n;
+    return (int) ((bitBuf >>> bitCount) & ((1L << n) - 1));
+  }
+
+  private void refill() {
+    while (bitCount <= 56 && pos < in.length) {
+      bitBuf = (bitBuf << 8) | (in[pos++] & 0xFF);
+      bitCount += 8;
+    }
+  }
+
+  private int block(int maxBlock, Sink sink) throws IOException {
+    if (bits(1) != 0) {
+      throw new IOException("randomised bzip2 blocks are not supported");
+    }
+    int origPtr = bits(24);
+    int inUse16 = bits(16);
+    int nInUse = 0;
+    for (int i = 0; i < 16; i++) {
+      if ((inUse16 & (0x8000 >>> i)) != 0) {
+        int used = bits(16);
+        for (int j = 0; j < 16; j++) {
+          if ((used & (0x8000 >>> j)) != 0) {
+            seqToUnseq[nInUse++] = (byte) (i * 16 + j);
+          }
+        }
+      }
+    }
+    if (nInUse == 0) {
+      throw new IOException("bzip2 block uses no symbols");
+    }
+    int alphaSize = nInUse + 2;
+    int nGroups = bits(3);
+    int nSelectors = bits(15);
+    if (nGroups < 2 || nGroups > MAX_GROUPS || nSelectors < 1) {
+      throw new IOException("bad bzip2 Huffman tables");
+    }
+    byte[] pos = {0, 1, 2, 3, 4, 5};
+    for (int i = 0; i < nSelectors; i++) {
+      int j = 0;
+      while (bits(1) == 1) {
+        if (++j >= nGroups) {
+          throw new IOException("bad bzip2 selector");
+        }
+      }
+      byte v = pos[j];
+      System.arraycopy(pos, 0, pos, 1, j);
+      pos[0] = v;
+      if (i < selectors.length) {
+        selectors[i] = v;
+      }
+    }
+    nSelectors = Math.min(nSelectors, selectors.length);
+    for (int t = 0; t < nGroups; t++) {
+      int curr = bits(5);
+      for (int i = 0; i < alphaSize; i++) {
+        while (true) {
+          if (curr < 1 || curr > MAX_CODE_LEN) {
+            throw new IOException("bad bzip2 code length");
+          }
+          if (bits(1) == 0) {
+            break;
+          }
+          curr += bits(1) == 0 ? 1 : -1;
+        }
+        lengths[t][i] = (byte) curr;
+      }
+      tables(t, alphaSize);
+    }
+
+    for (int i = 0; i < 256; i++) {
+      mtf[i] = (byte) i;
+      counts[i] = 0;
+    }
+    int eob = nInUse + 1;
+    int nblock = 0;
+    int groupNo = -1;
+    int groupPos = 0;
+    int run = 0;
+    int runWeight = 1;
+    int g = 0;
+    while (true) {
+      if (groupPos == 0) {
+        if (++groupNo >= nSelectors) {
+          throw new IOException("bzip2 block runs past its selectors");
+        }
+        groupPos = GROUP_SIZE;
+        g = selectors[groupNo];
+      }
+      groupPos--;
+      int sym = symbol(g);
+      if (sym <= 1) { // RUNA or RUNB
+        run += (sym + 1) * runWeight;
+        runWeight <<= 1;
+        if (run > maxBlock) {
+          throw new IOException("bzip2 run too long");
+        }
+        continue;
+      }
+      if (run > 0) {
+        if (nblock + run > maxBlock) {
+          throw new IOException("bzip2 block too large");
+        }
+        byte b = seqToUnseq[mtf[0] & 0xFF];
+        counts[b & 0xFF] += run;
+        java.util.Arrays.fill(tt, nblock, nblock + run, b & 0xFF);
+        nblock += run;
+        run = 0;
+        runWeight = 1;
+      }
+      if (sym == eob) {
+        break;
+      }
+      int nn = sym - 1;
+      if (nn >= nInUse || nblock >= maxBlock) {
+        throw new IOException("bad bzip2 symbol");
+      }
+      byte u = mtf[nn];
+      System.arraycopy(mtf, 0, mtf, 1, nn);
+      mtf[0] = u;
+      int b = seqToUnseq[u & 0xFF] & 0xFF;
+      counts[b]++;
+      tt[nblock++] = b;
+    }
+    if (origPtr >= nblock) {
+      throw new IOException("bad bzip2 origin pointer");
+    }
+    int sum = 0;
+    for (int i = 0; i < 256; i++) {
+      int c = counts[i];
+      counts[i] = sum;
+      sum += c;
+    }
+    for (int i = 0; i < nblock; i++) {
+      int b = tt[i] & 0xFF;
+      tt[counts[b]++] |= i << 8;
+    }
+    return unRle(nblock, tt[origPtr] >>> 8, sink);
+  }
+
+  /** Walks the inverse BWT and undoes bzip2's initial run-length coding, with the block CRC. */
+  private int unRle(int nblock, int tPos, Sink sink) throws IOException {
+    int crc = -1;
+    int last = -1;
+    int same = 0;
+    byte[] o = out;
+    int n = outLen;
+    int[] t = tt;
+    for (int i = 0; i < nblock; i++) {
+      int entry = t[tPos];
+      int ch = entry & 0xFF;
+      tPos = entry >>> 8;
+      if (same == 4) {
+        for (int k = 0; k < ch; k++) {
+          if (n == o.length) {
+            outLen = n;
+            flush(sink);
+            n = 0;
+          }
+          o[n++] = (byte) last;
+          crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ last) & 0xFF];
+        }
+        same = 0;
+        last = -1;
+        continue;
+      }
+      if (ch == last) {
+        same++;
+      } else {
+        same = 1;
+        last = ch;
+      }
+      if (n == o.length) {
+        outLen = n;
+        flush(sink);
+        n = 0;
+      }
+      o[n++] = (byte) ch;
+      crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ ch) & 0xFF];
+    }
+    outLen = n;
+    return ~crc;
+  }
+
+  private void flush(Sink sink) throws IOException {
+    if (outLen > 0) {
+      sink.write(out, 0, outLen);
+      outLen = 0;
+    }
+  }
+
+  /** Canonical Huffman tables for group {@code t}: limit/base/perm and a short-code lookup. */
+  private void tables(int t, int alphaSize) throws IOException {
+    byte[] len = lengths[t];
+    int min = MAX_CODE_LEN;
+    int max = 0;
+    for (int i = 0; i < alphaSize; i++) {
+      min = Math.min(min, len[i]);
+      max = Math.max(max, len[i]);
+    }
+    int[] p = perm[t];
+    int pp = 0;
+    for (int l = min; l <= max; l++) {
+      for (int i = 0; i < alphaSize; i++) {
+        if (len[i] == l) {
+          p[pp++] = i;
+        }
+      }
+    }
+    int[] count = new int[MAX_CODE_LEN + 2];
+    for (int i = 0; i < alphaSize; i++) {
+      count[len[i]]++;
+    }
+    int[] lim = limit[t];
+    int[] bs = base[t];
+    java.util.Arrays.fill(lim, -1);
+    int code = 0;
+    int index = 0;
+    for (int l = min; l <= max; l++) {
+      bs[l] = index - code; // perm index of a code c of length l: c + bs[l]
+      code += count[l];
+      index += count[l];
+      lim[l] = code - 1;
+      code <<= 1;
+    }
+    if (lim[max] + 1 > (1 << max)) {
+      throw new IOException("bad bzip2 Huffman code");
+    }
+    minLen[t] = min;
+    short[] lk = lookup[t];
+    java.util.Arrays.fill(lk, (short) 0);
+    // Codes of length <= LOOKUP_BITS resolve in one table read: (symbol << 5) | length.
+    int c = 0;
+    int k = 0;
+    for (int l = min; l <= max; l++) {
+      c = l == min ? 0 : (lim[l - 1] + 1) << 1;
+      for (int j = 0; j < count[l]; j++, k++) {
+        if (l <= LOOKUP_BITS) {
+          int first = (c + j) << (LOOKUP_BITS - l);
+          int span = 1 << (LOOKUP_BITS - l);
+          short v = (short) ((p[k] << 5) | l);
+          for (int s = 0; s < span; s++) {
+            lk[first + s] = v;
+          }
+        }
+      }
+    }
+  }
+
+  private int symbol(int g) throws IOException {
+    if (bitCount < MAX_CODE_LEN) {
+      refill();
+    }
+    if (bitCount >= LOOKUP_BITS) {
+      int v = lookup[g][(int) (bitBuf >>> (bitCount - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1)];
+      if (v != 0) {
+        bitCount -= v & 31;
+        return v >>> 5;
+      }
+    }
+    int l = minLen[g];
+    int code = bits(l);
+    int[] lim = limit[g];
+    while (l <= MAX_CODE_LEN && code > lim[l]) {
+      l++;
+      code = (code << 1) | bits(1);
+    }
+    if (l > MAX_CODE_LEN) {
+      throw new IOException("bad bzip2 Huffman code");
+    }
+    int idx = code + base[g][l];
+    if (idx < 0 || idx >= MAX_ALPHA) {
+      throw new IOException("bad bzip2 Huffman code");
+    }
+    return perm[g][idx];
+  }
+}
