@@ -17,6 +17,8 @@ launch() {
   local opts
   if [ "$mode" = daemon ]; then
     opts=${TURNOUT_JAVA_OPTS:--XX:+UseSerialGC -Xmx96m -Xss512k -XX:MaxMetaspaceSize=96m}
+    # Few malloc arenas: each short-lived worker thread would otherwise grow a new one.
+    export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
   else
     opts=${TURNOUT_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k}
     if [ "${TURNOUT_CDS:-1}" != 0 ]; then

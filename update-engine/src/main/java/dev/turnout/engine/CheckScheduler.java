@@ -32,10 +32,6 @@ public final class CheckScheduler {
   }
 
   /** update_engine's {@code FuzzInt}: uniform in {@code [v - r/2, v + r - r/2]}. */
-  static int fuzz(int value, int range) {
-    return fuzz(new Random(), value, range);
-  }
-
   static int fuzz(Random random, int value, int range) {
     int low = value - range / 2;
     return low + random.nextInt(range + 1);

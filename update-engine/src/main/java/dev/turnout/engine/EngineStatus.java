@@ -19,12 +19,4 @@ public record EngineStatus(long lastCheckedTime, double progress, UpdateStatus o
   public EngineStatus with(UpdateStatus op) {
     return new EngineStatus(lastCheckedTime, progress, op, newVersion, newSize);
   }
-
-  /** The five {@code KEY=value} lines of {@code update_engine_client -status}. */
-  public String statusLines() {
-    return String.format(java.util.Locale.ROOT,
-        "LAST_CHECKED_TIME=%d%nPROGRESS=%f%nCURRENT_OP=%s%nNEW_VERSION=%s%nNEW_SIZE=%d%n",
-        lastCheckedTime, progress, operation.wireName(), newVersion, newSize)
-        .replace(System.lineSeparator(), "\n");
-  }
 }

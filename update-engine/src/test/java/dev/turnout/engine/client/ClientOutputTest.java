@@ -2,7 +2,6 @@ package dev.turnout.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.EngineStatus;
 import dev.turnout.engine.UpdateStatus;
 import dev.turnout.engine.dbus.Manager;
 import org.junit.jupiter.api.Test;
@@ -14,9 +13,10 @@ class ClientOutputTest {
         "UPDATE_STATUS_IDLE", "0.0.0", 0L);
     assertThat(UpdateEngineClient.lines(s)).isEqualTo("LAST_CHECKED_TIME=1700000000\n"
         + "PROGRESS=0.000000\nCURRENT_OP=UPDATE_STATUS_IDLE\nNEW_VERSION=0.0.0\nNEW_SIZE=0\n");
-    assertThat(new EngineStatus(1700000000L, 0.25, UpdateStatus.DOWNLOADING, "3900.0.0", 100)
-        .statusLines()).isEqualTo("LAST_CHECKED_TIME=1700000000\nPROGRESS=0.250000\n"
-        + "CURRENT_OP=UPDATE_STATUS_DOWNLOADING\nNEW_VERSION=3900.0.0\nNEW_SIZE=100\n");
+    assertThat(UpdateEngineClient.lines(new Manager.Status<>(1700000000L, 0.25,
+        "UPDATE_STATUS_DOWNLOADING", "3900.0.0", 100L))).isEqualTo("LAST_CHECKED_TIME=1700000000\n"
+        + "PROGRESS=0.250000\nCURRENT_OP=UPDATE_STATUS_DOWNLOADING\nNEW_VERSION=3900.0.0\n"
+        + "NEW_SIZE=100\n");
   }
 
   @Test
