@@ -68,7 +68,6 @@ public final class PayloadConsumer implements AutoCloseable {
   private final SHA256Digest hash;
   private byte[] signedHashState = new byte[0];
   private byte[] signatureBlob;
-  private final byte[] scratch = new byte[64 * 1024];
 
   private final ArrayDeque<Candidate> candidates = new ArrayDeque<>();
   private Candidate durable;

@@ -311,14 +311,16 @@ public final class UpdateAttempter implements AutoCloseable {
 
   /** DOWNLOADING, with a signal on each 1 % of progress, every 10 s, and at 100 %. */
   private void onProgress(long bytes, long total) {
-    if (bytes > 0) {
+    EngineStatus s = status();
+    if (bytes > 0 && s.operation() != UpdateStatus.DOWNLOADING) {
+      // The first bytes of an attempt: the URL works, its failure count starts over. Once per
+      // attempt, not per chunk: this is the payload's hot path.
       try {
         parts.payloadState().downloadProgress();
       } catch (IOException e) {
         LOG.warn("cannot record progress: {}", e.getMessage());
       }
     }
-    EngineStatus s = status();
     double progress = total > 0 ? Math.min(1.0, (double) bytes / total) : 0.0;
     long now = parts.clock().millis();
     boolean notify = s.operation() != UpdateStatus.DOWNLOADING
