@@ -75,6 +75,14 @@ public final class Daemon implements AutoCloseable {
         : DBusConnectionBuilder.forSystemBus().build();
     ManagerService service = new ManagerService(attempter, bus, allowedUids(paths));
     attempter.addListener(service);
+    // An attempt has ended: the next check is most of an hour away, so keep no idle connection
+    // (and its file descriptor) to servers that may be gone by then.
+    attempter.addListener(s -> {
+      if (s.operation() == UpdateStatus.IDLE
+          || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
+        client.connectionPool().evictAll();
+      }
+    });
     CheckScheduler scheduler = new CheckScheduler(timers, random, attempter);
     attempter.addListener(scheduler.listener());
     bus.exportObject(Manager.OBJECT_PATH, service);
@@ -139,8 +147,8 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
+    attempter.close(); // first: an attempt that ends now still schedules the next check
     timers.close();
-    attempter.close();
     try {
       bus.releaseBusName(Manager.BUS_NAME);
     } catch (DBusException | RuntimeException e) {

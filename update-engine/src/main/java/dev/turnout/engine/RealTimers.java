@@ -2,6 +2,7 @@ package dev.turnout.engine;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,12 @@ public final class RealTimers implements Timers, AutoCloseable {
 
   @Override
   public Task schedule(Duration delay, Runnable r) {
-    ScheduledFuture<?> f = exec.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
-    return () -> f.cancel(false);
+    try {
+      ScheduledFuture<?> f = exec.schedule(r, delay.toMillis(), TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    } catch (RejectedExecutionException e) {
+      return () -> {}; // closed: the daemon is stopping, nothing more will run
+    }
   }
 
   @Override
