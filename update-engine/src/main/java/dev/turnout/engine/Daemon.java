@@ -49,7 +49,7 @@ public final class Daemon implements AutoCloseable {
   public Daemon(Options o, Map<String, String> env) throws IOException, DBusException {
     SystemPaths paths = new SystemPaths(o.root());
     Prefs prefs = new Prefs(paths.prefsDir());
-    Files.createDirectories(prefs.dir());
+    Durable.createDirectories(prefs.dir());
     Clock clock = Clock.systemUTC();
     Random random = new SecureRandom();
     OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
@@ -66,8 +66,8 @@ public final class Daemon implements AutoCloseable {
     BootMarker marker = new BootMarker(paths, o.disk(), hooks);
     attempter = new UpdateAttempter(new UpdateAttempter.Parts(paths, prefs, loader,
         new OmahaClient(client, http), payloadState, resume,
-        new PlanUpdate(paths, o.disk(), payloadState, resume), new Postinstall(paths, hooks),
-        marker, new RollbackGuard(prefs, clock), clock));
+        new PlanUpdate(paths, o.disk(), payloadState, resume),
+        new Postinstall(paths, hooks, resume), marker, new RollbackGuard(prefs, clock), clock));
     attempter.setDownload(new DownloadAndApply(client, http, trustedKeys(paths), resume,
         payloadState, attempter.downloadListener(), o.tuning(), clock));
 

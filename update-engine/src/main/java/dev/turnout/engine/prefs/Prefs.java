@@ -1,5 +1,6 @@
 package dev.turnout.engine.prefs;
 
+import dev.turnout.engine.Durable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public final class Prefs {
 
   public void setBytes(String key, byte[] value) throws IOException {
     Path target = file(key);
-    Files.createDirectories(dir);
+    Durable.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + key + ".", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -81,7 +82,7 @@ public final class Prefs {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
-      forceDirectory();
+      Durable.forceDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -96,14 +97,8 @@ public final class Prefs {
   }
 
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(file(key));
-  }
-
-  private void forceDirectory() {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot open a directory for reading; the rename is still atomic.
+    if (Files.deleteIfExists(file(key))) {
+      Durable.forceDirectory(dir);
     }
   }
 }

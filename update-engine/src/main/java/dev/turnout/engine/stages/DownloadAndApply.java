@@ -113,6 +113,7 @@ public final class DownloadAndApply implements Stage {
       try (PayloadConsumer consumer = b.build()) {
         Feed feed = new Feed(consumer, hash, plan.response().size());
         if (cp != null) {
+          feed.savedOperation = cp.nextOperation();
           fetch(url, 0, cp.metadataSize(), feed);
           if (cp.resumeOffset() < plan.response().size()) {
             feed.skipTo(cp.resumeOffset());
@@ -138,6 +139,7 @@ public final class DownloadAndApply implements Stage {
     final long announced;
     long position;
     long lastCheckpoint;
+    long savedOperation;
 
     Feed(PayloadConsumer consumer, String hash, long announced) {
       this.consumer = consumer;
@@ -161,8 +163,10 @@ public final class DownloadAndApply implements Stage {
 
     void saveCheckpoint() throws IOException {
       Checkpoint cp = consumer.checkpoint();
-      if (cp != null && cp.nextOperation() > 0) {
+      // Only a checkpoint further on than the saved one is worth nine forced pref writes.
+      if (cp != null && cp.nextOperation() > savedOperation) {
         resume.save(hash, cp);
+        savedOperation = cp.nextOperation();
       }
       lastCheckpoint = clock.millis();
     }

@@ -1,6 +1,7 @@
 package dev.turnout.engine.stages;
 
 import dev.turnout.engine.BootSlot;
+import dev.turnout.engine.Durable;
 import dev.turnout.engine.InstallPlan;
 import dev.turnout.engine.PayloadState;
 import dev.turnout.engine.ResumeStore;
@@ -50,7 +51,7 @@ public final class PlanUpdate implements Stage {
       boolean legacy = Files.exists(coreos.resolve("vmlinuz-a"))
           || Files.exists(coreos.resolve("vmlinuz-b"));
       Path kernel = (legacy ? coreos : paths.resolve("/boot/flatcar")).resolve("vmlinuz-" + suffix);
-      Files.createDirectories(kernel.getParent());
+      Durable.createDirectories(kernel.getParent());
       Checkpoint cp = resume.resumable(plan.response().sha256()).orElse(null);
       return plan.withTarget(slot, kernel, cp);
     } catch (IOException e) {

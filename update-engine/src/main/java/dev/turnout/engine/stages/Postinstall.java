@@ -1,7 +1,9 @@
 package dev.turnout.engine.stages;
 
+import dev.turnout.engine.Durable;
 import dev.turnout.engine.Hooks;
 import dev.turnout.engine.InstallPlan;
+import dev.turnout.engine.ResumeStore;
 import dev.turnout.engine.SystemPaths;
 import dev.turnout.engine.UpdateException;
 import dev.turnout.payload.ErrorCode;
@@ -15,15 +17,18 @@ import java.util.List;
  * then the executable hooks in {@code /etc/turnout/postinst.d/} and
  * {@code /usr/lib/turnout/postinst.d/} run with the target device and the new version. A hook
  * that fails fails the update (error 5; exit 3 is error 19, as update_engine maps it), and the
- * target stays unbootable.
+ * target stays unbootable. The download's checkpoint is dropped first: it points at the staged
+ * kernel this stage consumes, so an attempt cut off from here on starts the download afresh.
  */
 public final class Postinstall implements Stage {
   private final SystemPaths paths;
   private final Hooks hooks;
+  private final ResumeStore resume;
 
-  public Postinstall(SystemPaths paths, Hooks hooks) {
+  public Postinstall(SystemPaths paths, Hooks hooks, ResumeStore resume) {
     this.paths = paths;
     this.hooks = hooks;
+    this.resume = resume;
   }
 
   @Override
@@ -34,10 +39,13 @@ public final class Postinstall implements Stage {
   @Override
   public InstallPlan run(InstallPlan plan) throws UpdateException {
     try {
+      resume.reset(plan.response().sha256());
       if (plan.result().kernelSize() >= 0) {
-        Files.createDirectories(plan.kernelPath().getParent());
+        Durable.createDirectories(plan.kernelPath().getParent());
         Files.move(plan.kernelStaging(), plan.kernelPath(), StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
+        // The new slot becomes bootable next: its kernel's name must be on disk before that.
+        Durable.forceDirectory(plan.kernelPath().getParent());
       }
       Hooks.Failure f = hooks.runAll(List.of(paths.resolve("/etc/turnout/postinst.d"),
           paths.resolve("/usr/lib/turnout/postinst.d")),
