@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.gpt.GptEntry;
+import dev.turnout.gpt.PartitionAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
  * What must hold whatever happened: (1) the booted USR partition's bytes and attributes never
- * change; (2) the target is bootable only if it holds the fully verified release; (3) the GPT
+ * change (USR-A, or whichever slot the machine last booted), but for the priority that
+ * {@code cgpt prioritize} lowers below a verified target, as Flatcar's does; (2) the target is bootable only if it holds the fully verified release; (3) the GPT
  * reads valid after repair; (4) the daemon answers and is IDLE or UPDATED_NEED_REBOOT, from where
  * the next check can run. (No process outliving its test is checked by the rig's teardown.)
  */
@@ -28,15 +30,30 @@ final class Invariant {
   /** (1) to (3): what the disk must look like, even right after a crash. */
   static void checkDisk(RigTest rig, long bootedAttributes, Release release) throws Exception {
     Machine m = rig.machine;
-    assertThat(m.usrAUntouched()).as("booted USR-A bytes unchanged").isTrue();
-    assertThat(m.entry(3).attributes().raw()).as("booted USR-A attributes unchanged")
-        .isEqualTo(bootedAttributes);
-    GptEntry target = m.entry(4);
+    String booted = m.booted() == 3 ? "USR-A" : "USR-B";
+    String other = m.booted() == 3 ? "USR-B" : "USR-A";
+    assertThat(m.bootedUntouched()).as("booted " + booted + " bytes unchanged").isTrue();
+    PartitionAttributes now = m.entry(m.booted()).attributes();
+    GptEntry target = m.entry(m.target());
+    PartitionAttributes before = new PartitionAttributes(bootedAttributes);
+    if (target.attributes().bootable() && now.priority() != before.priority()) {
+      // cgpt prioritize ranks a verified target first by lowering the others where it must; the
+      // booted slot stays the fallback: still bootable, every other bit as it was.
+      assertThat(now.priority()).as("booted " + booted + " priority, lowered below the target")
+          .isBetween(1, before.priority()).isLessThan(target.attributes().priority());
+      assertThat(now.withPriority(before.priority())).as("booted " + booted + " attributes")
+          .isEqualTo(before);
+    } else {
+      assertThat(now.raw()).as("booted " + booted + " attributes unchanged")
+          .isEqualTo(bootedAttributes);
+    }
     if (target.attributes().bootable()) {
-      assertThat(release).as("USR-B is bootable, so a verified release must be in it").isNotNull();
-      assertThat(m.usrB(release.image.length)).as("bootable USR-B holds the verified image")
-          .isEqualTo(release.image);
-      assertThat(Files.readAllBytes(m.path("/boot/flatcar/vmlinuz-b"))).isEqualTo(release.kernel);
+      assertThat(release).as(other + " is bootable, so a verified release must be in it")
+          .isNotNull();
+      assertThat(m.usr(m.target(), release.image.length))
+          .as("bootable " + other + " holds the verified image").isEqualTo(release.image);
+      assertThat(Files.readAllBytes(m.path("/boot/flatcar/vmlinuz-"
+          + (m.target() == 3 ? "a" : "b")))).isEqualTo(release.kernel);
     }
     Path copy = rig.dir.resolve("invariant-copy.img");
     Files.copy(m.disk, copy, StandardCopyOption.REPLACE_EXISTING);

@@ -15,6 +15,7 @@ import java.util.UUID;
 /**
  * A Flatcar machine in a directory: a root (kernel command line, release, update.conf, the
  * signing key) and a boot disk image with USR-A running {@code version} and an empty USR-B.
+ * {@link #boot} simulates a reboot into either slot.
  */
 final class Machine {
   static final UUID USR_A = UUID.fromString("7130c94a-213a-4e5a-8e26-6cce9662f132");
@@ -28,6 +29,8 @@ final class Machine {
   final Path disk;
   final String version;
   final byte[] usrA;
+  private int booted = 3;
+  private byte[] bootedImage;
 
   Machine(Path dir, String version) throws IOException {
     this.dir = dir;
@@ -50,6 +53,7 @@ final class Machine {
       f.seek(USR_START_A * 512);
       f.write(usrA);
     }
+    bootedImage = usrA;
     write("/proc/cmdline", "BOOT_IMAGE=/flatcar/vmlinuz-a mount.usr=PARTUUID=" + USR_A
         + " rootflags=rw\n");
     write("/proc/sys/kernel/random/boot_id", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\n");
@@ -98,5 +102,49 @@ final class Machine {
 
   boolean usrAUntouched() throws IOException {
     return Arrays.equals(partition(USR_START_A, usrA.length), usrA);
+  }
+
+  /** The booted USR partition's number: 3 (USR-A) or 4 (USR-B). */
+  int booted() {
+    return booted;
+  }
+
+  /** The other USR partition: where the next update goes. */
+  int target() {
+    return booted == 3 ? 4 : 3;
+  }
+
+  static UUID partUuid(int n) {
+    return n == 3 ? USR_A : USR_B;
+  }
+
+  /** The bytes of USR partition {@code n} (3 or 4), from its start. */
+  byte[] usr(int n, int length) throws IOException {
+    return partition(n == 3 ? USR_START_A : USR_START_B, length);
+  }
+
+  boolean bootedUntouched() throws IOException {
+    return Arrays.equals(usr(booted, bootedImage.length), bootedImage);
+  }
+
+  /** What flatcar-setgoodroot does after a healthy boot: repair, successful=1 tries=0, first. */
+  void markGood() throws IOException {
+    try (GptDisk d = GptDisk.open(disk, true)) {
+      d.markGood(booted);
+    }
+  }
+
+  /**
+   * A simulated reboot into the partition {@code partUuid} (as the boot loader chose it), which
+   * holds {@code image} of {@code version}: the kernel command line and release file change and
+   * /run, a tmpfs, is emptied of the engine's markers.
+   */
+  void boot(String partUuid, String version, byte[] image) throws IOException {
+    booted = USR_A.toString().equals(partUuid) ? 3 : 4;
+    bootedImage = image;
+    write("/proc/cmdline", "mount.usr=PARTUUID=" + partUuid + "\n");
+    write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=" + version + "\n");
+    Files.deleteIfExists(path("/run/update_engine_autoupdate_completed"));
+    Files.deleteIfExists(path("/run/reboot-required"));
   }
 }

@@ -77,7 +77,14 @@ abstract class RigTest {
   }
 
   Proc daemon(String name, int markGoodDelay) throws Exception {
-    Proc p = Proc.start(dir.resolve(name + ".log"), bus.env(),
+    return daemon(name, markGoodDelay, Map.of());
+  }
+
+  /** The daemon, with {@code env} added to its environment (JVM options, say). */
+  Proc daemon(String name, int markGoodDelay, Map<String, String> env) throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(bus.env());
+    all.putAll(env);
+    Proc p = Proc.start(dir.resolve(name + ".log"), all,
         Repo.bin("update_engine").toString(), "-foreground", "-logtostderr",
         "--root", machine.root.toString(), "--disk", machine.disk.toString(),
         "--first-check-delay", "3600", "--mark-good-delay", Integer.toString(markGoodDelay),
@@ -87,6 +94,14 @@ abstract class RigTest {
     started.add(p);
     p.await(LONG, "the daemon to own its bus name", l -> l.contains("owning com.coreos.update1"));
     return p;
+  }
+
+  /** What the boot loader's gptprio.next would boot now: {@code cgpt next} on the image. */
+  String cgptNext() throws Exception {
+    Proc.Result r = Proc.run(LONG, Map.of(), Repo.bin("cgpt").toString(), "next",
+        machine.disk.toString());
+    assertThat(r.exit()).as("cgpt next: " + r.err()).isZero();
+    return r.out().strip();
   }
 
   Proc.Result client(String... args) throws Exception {

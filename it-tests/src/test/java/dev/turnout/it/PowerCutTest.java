@@ -1,0 +1,198 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.Daemon;
+import dev.turnout.engine.UpdateStatus;
+import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.stages.DownloadAndApply;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Power cuts through the daemon's own I/O: the real daemon (its composition root, every stage,
+ * its prefs, checkpoints and GPT writes) runs in this JVM over a {@link PowerCutFileSystem}, which
+ * keeps writes (and name changes) in a volatile cache until they are forced. The power goes at a
+ * chosen change; what was not forced is lost, /run (a tmpfs) is emptied, and the machine boots
+ * what {@code cgpt next} picks. Every cut must leave the invariant; then either the machine comes
+ * up on the whole, verified new version, or, back on the old one, a new daemon completes the
+ * update, resumed from the checkpoint whenever one survived.
+ */
+class PowerCutTest extends RigTest {
+  static final long A_GOOD = 0x0101000000000000L;
+
+  /** Where a trial cuts the power: at the n-th change, or at the first change a rule picks. */
+  private record Cut(String name, long at, Function<Machine, Predicate<String>> when) {}
+
+  @Test
+  void aPowerCutAtAnyWriteEndsInACompletedUpdateOrAnUntouchedSystem() throws Exception {
+    // 3 MB/s: operations finish while bytes still arrive, so checkpoints are taken.
+    Release release = serve("3900.0.0", 3_000_000);
+    // A run without a cut counts the changing calls an update makes; the cuts spread over them.
+    PowerCutFileSystem counting = new PowerCutFileSystem();
+    assertThat(update(counting, trial("count"))).isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
+    long total = counting.changes();
+    int points = ReliabilityTest.LONG_RUN ? 50 : 12;
+    Random r = new Random(7);
+    List<Cut> cuts = new ArrayList<>(List.of(
+        new Cut("a partition write after the first durable checkpoint", 0, m -> c ->
+            c.startsWith("write " + m.disk) && durableCheckpoint(m) > 0),
+        new Cut("between the two GPT copies of the flip to USR-B", 0, m -> afterKernel(m,
+            c -> c.startsWith("write " + m.disk + " @1024 "))),
+        new Cut("right after the new kernel's rename", 0, m -> afterKernel(m, c -> true))));
+    for (int i = 0; i < points; i++) {
+      cuts.add(new Cut("at random", 1 + (total * i + r.nextLong(total)) / points, null));
+    }
+    int resumed = 0;
+    int onNew = 0;
+    for (int i = 0; i < cuts.size(); i++) {
+      Cut cut = cuts.get(i);
+      Machine m = trial("cut-" + i);
+      PowerCutFileSystem fs = new PowerCutFileSystem();
+      if (cut.when() != null) {
+        fs.cutWhen(cut.when().apply(m));
+      } else {
+        fs.cutAt(cut.at());
+      }
+      UpdateStatus ended = update(fs, m);
+      String where = fs.isCut() ? String.format("cut %d (%s) at change %d of %d, %s", i,
+          cut.name(), fs.changes(), total, fs.cutDuring().replace(m.dir + "/", ""))
+          : String.format("cut %d (%s) never came: the update ended after %d changes", i,
+              cut.name(), fs.changes());
+      assertThat(fs.undoFailure()).as("the simulated cut itself").isNull();
+      assertThat(fs.isCut() || ended == UpdateStatus.UPDATED_NEED_REBOOT)
+          .as("%s: either cut or completed, ended %s", where, ended).isTrue();
+      assertThat(fs.isCut() || cut.when() == null).as("%s: the rule found its change", where)
+          .isTrue();
+      // Power back: /run is a tmpfs, the disk holds only what was forced, the boot loader picks.
+      Files.deleteIfExists(m.path("/run/update_engine_autoupdate_completed"));
+      Files.deleteIfExists(m.path("/run/reboot-required"));
+      long checkpoint = durableCheckpoint(m);
+      Invariant.checkDisk(this, A_GOOD, release);
+      String next = bootLoaderPick();
+      String outcome;
+      if (next.equals(Machine.USR_B.toString())) {
+        // USR-B was made bootable before the cut: the machine comes up on the new version, which
+        // is whole, runs the offered version (so no update), and is marked good.
+        m.boot(next, release.version, release.image);
+        assertThat(update(null, m)).as("the boot into USR-B after %s", where)
+            .isEqualTo(UpdateStatus.IDLE);
+        assertThat(m.bootedUntouched()).as("USR-B holds the new image").isTrue();
+        assertThat(Files.readAllBytes(m.path("/boot/flatcar/vmlinuz-b"))).as("its kernel")
+            .isEqualTo(release.kernel);
+        assertThat(m.entry(4).attributes().successful()).as("USR-B marked good").isTrue();
+        assertThat(m.entry(4).attributes().priority())
+            .isGreaterThan(m.entry(3).attributes().priority());
+        onNew++;
+        outcome = "booted USR-B, the verified new version";
+      } else {
+        assertThat(next).isEqualTo(Machine.USR_A.toString());
+        int before = lab.log().entries().size();
+        assertThat(update(null, m)).as("the update after %s", where)
+            .isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
+        Invariant.checkDisk(this, A_GOOD, release);
+        assertThat(m.entry(4).attributes().bootable()).isTrue();
+        boolean rangeUsed = lab.log().entries().subList(before, lab.log().entries().size())
+            .stream().anyMatch(n -> n.path("range").asText().matches("bytes=[1-9]\\d*-"));
+        if (checkpoint > 0) {
+          assertThat(rangeUsed).as("%s left a checkpoint, so the update resumed from it", where)
+              .isTrue();
+          resumed++;
+        }
+        outcome = "booted USR-A, then the update completed"
+            + (checkpoint > 0 ? ", resumed at operation " + checkpoint : " from byte 0");
+      }
+      System.out.printf("power %s: %s%n", where, outcome);
+    }
+    System.out.printf("power cuts: %d over %d changes; came up on the new version %d; resumed from"
+        + " a checkpoint %d%n", cuts.size(), total, onNew, resumed);
+    assertThat(resumed).as("the cut after a durable checkpoint resumed").isPositive();
+  }
+
+  /**
+   * What GRUB's gptprio boots after the cut: it reads the primary GPT when that is valid, else the
+   * backup, which is the table {@code cgpt repair} keeps; then {@code cgpt next} picks from it.
+   * (A cut between the two copies leaves them different, and {@code cgpt next} alone refuses such
+   * a disk.)
+   */
+  private String bootLoaderPick() throws Exception {
+    Proc.Result repair = Proc.run(LONG, Map.of(), Repo.bin("cgpt").toString(), "repair",
+        machine.disk.toString());
+    assertThat(repair.exit()).as("cgpt repair: " + repair.err()).isZero();
+    return cgptNext();
+  }
+
+  /** The operation a durable checkpoint resumes at, from the prefs on disk; 0 for none. */
+  private static long durableCheckpoint(Machine m) {
+    try {
+      Path p = m.path("/var/lib/update_engine/prefs/update-state-next-operation");
+      return Files.exists(p) ? Math.max(0, Long.parseLong(Files.readString(p).strip())) : 0;
+    } catch (java.io.IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** A rule that picks, among the changes after the new kernel's rename, the first {@code then} takes. */
+  private static Predicate<String> afterKernel(Machine m, Predicate<String> then) {
+    AtomicBoolean renamed = new AtomicBoolean();
+    return c -> {
+      if (renamed.get()) {
+        return then.test(c);
+      }
+      renamed.set(c.startsWith("move ") && c.endsWith(m.path("/boot/flatcar/vmlinuz-b")
+          .toString()));
+      return false;
+    };
+  }
+
+  /** A fresh machine for one trial, pointed at the lab server. */
+  private Machine trial(String name) throws Exception {
+    machine = new Machine(Files.createDirectories(dir.resolve(name)), "3815.2.0");
+    machine.server(lab.updateUrl());
+    return machine;
+  }
+
+  /**
+   * One update by an in-process daemon over {@code fs} ({@code null}: the plain file system);
+   * returns the status the attempt ended in. A cut before the daemon is up ends it IDLE.
+   */
+  private UpdateStatus update(PowerCutFileSystem fs, Machine m) throws Exception {
+    Path root = fs == null ? m.root : fs.wrap(m.root);
+    Path disk = fs == null ? m.disk : fs.wrap(m.disk);
+    Daemon.Options o = new Daemon.Options(root, disk, Duration.ofHours(1), Duration.ofHours(1),
+        bus.address, HttpSettings.defaults().withTimeouts(Duration.ofSeconds(2),
+            Duration.ofSeconds(2)),
+        new DownloadAndApply.Tuning(2, Duration.ofMillis(100), Duration.ZERO, 0));
+    Daemon d;
+    try {
+      d = new Daemon(o, Map.of("PATH", System.getenv("PATH")));
+    } catch (java.io.IOException e) {
+      assertThat(fs != null && fs.isCut()).as("the daemon failed to start: %s", e).isTrue();
+      return UpdateStatus.IDLE;
+    }
+    try {
+      assertThat(d.attempter().attemptUpdate(true)).isTrue();
+      long end = System.nanoTime() + LONG.toNanos();
+      while (System.nanoTime() < end) {
+        UpdateStatus s = d.attempter().status().operation();
+        if (s == UpdateStatus.IDLE || s == UpdateStatus.UPDATED_NEED_REBOOT) {
+          return s;
+        }
+        Thread.sleep(20);
+      }
+      throw new AssertionError("the attempt did not end; status "
+          + d.attempter().status().operation());
+    } finally {
+      d.close();
+    }
+  }
+}
