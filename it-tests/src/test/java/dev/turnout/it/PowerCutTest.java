@@ -34,7 +34,7 @@ class PowerCutTest extends RigTest {
   private record Cut(String name, long at, Function<Machine, Predicate<String>> when) {}
 
   @Test
-  void aPowerCutAtAnyWriteEndsInACompletedUpdateOrAnUntouchedSystem() throws Exception {
+  void aPowerCutAtAnyChangeKeepsTheInvariantAndTheUpdateStillCompletes() throws Exception {
     // 3 MB/s: operations finish while bytes still arrive, so checkpoints are taken.
     Release release = serve("3900.0.0", 3_000_000);
     // A run without a cut counts the changing calls an update makes; the cuts spread over them.
