@@ -2,9 +2,13 @@ package dev.turnout.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.engine.Daemon;
+import dev.turnout.engine.UpdateStatus;
 import dev.turnout.engine.labserver.Channel;
 import dev.turnout.engine.labserver.LabServer;
 import dev.turnout.engine.labserver.RequestLog;
+import dev.turnout.payload.ErrorCode;
+import dev.turnout.payload.MutationCorpus;
 import dev.turnout.payload.PayloadFile;
 import dev.turnout.payload.proto.UpdateMetadata.DeltaArchiveManifest;
 import dev.turnout.payload.proto.UpdateMetadata.InstallOperation;
@@ -16,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -25,8 +32,8 @@ import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile payloads and servers through the whole daemon, not only the library: a sample of the
- * mutation corpus (the full corpus runs against the library in payload-format), and an https
+ * Hostile payloads and servers through the whole daemon, not only the library: the mutation corpus
+ * (through the real binary for a hand-picked few, in-process for the corpus itself), and an https
  * update server that redirects to http.
  */
 class HostilePayloadDaemonTest extends RigTest {
@@ -84,6 +91,52 @@ class HostilePayloadDaemonTest extends RigTest {
       assertThat(failure).as((String) m[0]).contains((String) m[2]);
       Invariant.check(this, A_GOOD, release);
     }
+  }
+
+  /**
+   * The mutation corpus the library is tested with, made from a release of this machine's size and
+   * served to one in-process daemon: every distinct mutant with {@code -Dturnout.long=true}, every
+   * eighth by default. Each is refused with a code the library allows it, reported as event 3/0,
+   * and USR-B never becomes bootable.
+   */
+  @Test
+  void theMutationCorpusThroughTheDaemon() throws Exception {
+    Release release = new Release(dir, "3900.0.0", 2_300_000);
+    List<MutationCorpus.Mutant> all = new MutationCorpus(Files.readAllBytes(release.payload),
+        PayloadFile.read(release.payload), Machine.USR_SECTORS * 512).all();
+    Set<String> seen = new HashSet<>();
+    int served = 0;
+    try (Daemon d = inProcessDaemon(machine.root, machine.disk)) {
+      for (int i = 0; i < all.size(); i++) {
+        MutationCorpus.Mutant m = all.get(i);
+        if (!ReliabilityTest.LONG_RUN && i % 8 != 0
+            || !seen.add(HexFormat.of().formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(m.bytes())))) {
+          continue;
+        }
+        Path file = Files.write(dir.resolve("mutant.gz"), m.bytes());
+        if (lab != null) {
+          lab.close();
+        }
+        lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
+            List.of(Channel.of("stable", "3900.0.0", file, List.of())), null,
+            new RequestLog(null, Clock.systemUTC())).start();
+        machine.server(lab.updateUrl());
+        assertThat(attempt(d)).as(m.name()).isEqualTo(UpdateStatus.IDLE);
+        List<String> events = eventsHeard();
+        String last = events.get(events.size() - 1);
+        assertThat(last).as(m.name()).startsWith("3/0:");
+        int code = Integer.parseInt(last.substring(4)) & ((1 << 28) - 1); // without the flags
+        assertThat(ErrorCode.of(code)).as("%s: error %d", m.name(), code).isPresent();
+        assertThat(ErrorCode.of(code).get()).as(m.name()).isIn(m.codes());
+        assertThat(machine.entry(4).attributes().bootable()).as(m.name()).isFalse();
+        Invariant.checkDisk(this, A_GOOD, release);
+        served++;
+      }
+      Invariant.check(this, A_GOOD, release);
+    }
+    System.out.printf("mutation corpus through the daemon: %d of %d mutants served, all"
+        + " refused%n", served, all.size());
   }
 
   @Test

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.Daemon;
 import dev.turnout.engine.UpdateStatus;
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.stages.DownloadAndApply;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,29 +165,15 @@ class PowerCutTest extends RigTest {
   private UpdateStatus update(PowerCutFileSystem fs, Machine m) throws Exception {
     Path root = fs == null ? m.root : fs.wrap(m.root);
     Path disk = fs == null ? m.disk : fs.wrap(m.disk);
-    Daemon.Options o = new Daemon.Options(root, disk, Duration.ofHours(1), Duration.ofHours(1),
-        bus.address, HttpSettings.defaults().withTimeouts(Duration.ofSeconds(2),
-            Duration.ofSeconds(2)),
-        new DownloadAndApply.Tuning(2, Duration.ofMillis(100), Duration.ZERO, 0));
     Daemon d;
     try {
-      d = new Daemon(o, Map.of("PATH", System.getenv("PATH")));
+      d = inProcessDaemon(root, disk);
     } catch (java.io.IOException e) {
       assertThat(fs != null && fs.isCut()).as("the daemon failed to start: %s", e).isTrue();
       return UpdateStatus.IDLE;
     }
     try {
-      assertThat(d.attempter().attemptUpdate(true)).isTrue();
-      long end = System.nanoTime() + LONG.toNanos();
-      while (System.nanoTime() < end) {
-        UpdateStatus s = d.attempter().status().operation();
-        if (s == UpdateStatus.IDLE || s == UpdateStatus.UPDATED_NEED_REBOOT) {
-          return s;
-        }
-        Thread.sleep(20);
-      }
-      throw new AssertionError("the attempt did not end; status "
-          + d.attempter().status().operation());
+      return attempt(d);
     } finally {
       d.close();
     }

@@ -3,9 +3,13 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.turnout.engine.Daemon;
+import dev.turnout.engine.UpdateStatus;
+import dev.turnout.engine.http.HttpSettings;
 import dev.turnout.engine.labserver.Channel;
 import dev.turnout.engine.labserver.LabServer;
 import dev.turnout.engine.labserver.RequestLog;
+import dev.turnout.engine.stages.DownloadAndApply;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +98,33 @@ abstract class RigTest {
     started.add(p);
     p.await(LONG, "the daemon to own its bus name", l -> l.contains("owning com.coreos.update1"));
     return p;
+  }
+
+  /**
+   * The real daemon in this JVM, its composition root and every stage, on the test's bus, with
+   * {@code root} and {@code disk} (paths of any file system) and short timeouts.
+   */
+  Daemon inProcessDaemon(Path root, Path disk) throws Exception {
+    return new Daemon(new Daemon.Options(root, disk, Duration.ofHours(1), Duration.ofHours(1),
+        bus.address, HttpSettings.defaults().withTimeouts(Duration.ofSeconds(2),
+            Duration.ofSeconds(2)),
+        new DownloadAndApply.Tuning(2, Duration.ofMillis(100), Duration.ZERO, 0)),
+        Map.of("PATH", System.getenv("PATH")));
+  }
+
+  /** Starts an interactive check on {@code d}; returns how the attempt ended. */
+  static UpdateStatus attempt(Daemon d) throws Exception {
+    assertThat(d.attempter().attemptUpdate(true)).as("a check started").isTrue();
+    long end = System.nanoTime() + LONG.toNanos();
+    while (System.nanoTime() < end) {
+      UpdateStatus s = d.attempter().status().operation();
+      if (s == UpdateStatus.IDLE || s == UpdateStatus.UPDATED_NEED_REBOOT) {
+        return s;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the attempt did not end; status "
+        + d.attempter().status().operation());
   }
 
   /** What the boot loader's gptprio.next would boot now: {@code cgpt next} on the image. */
