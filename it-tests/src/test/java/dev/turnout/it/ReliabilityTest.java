@@ -348,7 +348,10 @@ class ReliabilityTest extends RigTest {
         .isLessThanOrEqualTo(max(first, Footprint::threads) + 2);
     assertThat(heap.get(heap.size() - 1)).as("live heap (KiB), last against mid-run")
         .isLessThanOrEqualTo(heap.get(heap.size() / 2 - 1) + 1024);
-    assertThat(last.rssKib() - half.rssKib()).as("resident memory growth, second half (KiB)")
+    // The least of the last three samples: a compiler arena can lift one sample for a while.
+    long settled = seen.subList(cycles - 3, cycles).stream().mapToLong(Footprint::rssKib).min()
+        .orElseThrow();
+    assertThat(settled - half.rssKib()).as("resident memory growth, second half (KiB)")
         .isLessThan(8 * 1024);
   }
 
