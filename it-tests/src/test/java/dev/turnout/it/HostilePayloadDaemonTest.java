@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.Daemon;
 import dev.turnout.engine.UpdateStatus;
-import dev.turnout.engine.labserver.Channel;
-import dev.turnout.engine.labserver.LabServer;
-import dev.turnout.engine.labserver.RequestLog;
 import dev.turnout.payload.ErrorCode;
 import dev.turnout.payload.MutationCorpus;
 import dev.turnout.payload.PayloadFile;
@@ -14,11 +11,9 @@ import dev.turnout.payload.proto.UpdateMetadata.DeltaArchiveManifest;
 import dev.turnout.payload.proto.UpdateMetadata.InstallOperation;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -71,14 +66,8 @@ class HostilePayloadDaemonTest extends RigTest {
     Proc d = null;
     int n = 0;
     for (Object[] m : mutants) {
-      Path file = Files.write(dir.resolve("mutant-" + n++ + ".gz"), (byte[]) m[1]);
-      if (lab != null) {
-        lab.close();
-      }
-      lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
-          List.of(Channel.of("stable", "3900.0.0", file, List.of())), null,
-          new RequestLog(null, Clock.systemUTC())).start();
-      machine.server(lab.updateUrl());
+      servePayload("3900.0.0", Files.write(dir.resolve("mutant-" + n++ + ".gz"), (byte[]) m[1]),
+          0);
       if (d == null) {
         d = daemon("daemon", 3600);
       }
@@ -114,14 +103,7 @@ class HostilePayloadDaemonTest extends RigTest {
             java.security.MessageDigest.getInstance("SHA-256").digest(m.bytes())))) {
           continue;
         }
-        Path file = Files.write(dir.resolve("mutant.gz"), m.bytes());
-        if (lab != null) {
-          lab.close();
-        }
-        lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
-            List.of(Channel.of("stable", "3900.0.0", file, List.of())), null,
-            new RequestLog(null, Clock.systemUTC())).start();
-        machine.server(lab.updateUrl());
+        servePayload("3900.0.0", Files.write(dir.resolve("mutant.gz"), m.bytes()), 0);
         assertThat(attempt(d)).as(m.name()).isEqualTo(UpdateStatus.IDLE);
         List<String> events = eventsHeard();
         String last = events.get(events.size() - 1);

@@ -292,9 +292,6 @@ class ReliabilityTest extends RigTest {
     List<Footprint> seen = new ArrayList<>();
     List<Long> heap = new ArrayList<>();
     for (int i = 0; i < cycles; i++) {
-      if (lab != null) {
-        lab.close();
-      }
       String version = "3900." + i + ".0";
       Release release = serve(version, 0);
       if (d == null) {

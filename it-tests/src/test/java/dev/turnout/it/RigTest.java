@@ -61,11 +61,22 @@ abstract class RigTest {
 
   Release serve(String version, long rateLimit) throws Exception {
     Release r = new Release(dir, version, 3_000_000);
+    servePayload(version, r.payload, rateLimit);
+    return r;
+  }
+
+  /**
+   * A lab server (in place of the one before) offering {@code payload} as {@code version} on the
+   * stable channel, at most {@code rateLimit} bytes/s (0: no limit); update.conf points at it.
+   */
+  void servePayload(String version, Path payload, long rateLimit) throws Exception {
+    if (lab != null) {
+      lab.close();
+    }
     lab = new LabServer(new InetSocketAddress("127.0.0.1", 0),
-        List.of(Channel.of("stable", version, r.payload, List.of())), null,
+        List.of(Channel.of("stable", version, payload, List.of())), null,
         new RequestLog(null, Clock.systemUTC())).rateLimit(rateLimit).start();
     machine.server(lab.updateUrl());
-    return r;
   }
 
   /** Serves {@code release} through a {@link FaultServer} in front of the lab server. */
