@@ -38,11 +38,16 @@ class PowerCutTest extends RigTest {
     PowerCutFileSystem counting = new PowerCutFileSystem();
     assertThat(update(counting, trial("count"))).isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
     long total = counting.changes();
+    var manifest = dev.turnout.payload.PayloadFile.read(release.payload).manifest();
+    long operations = manifest.getPartitionOperationsCount()
+        + manifest.getProcedures(0).getOperationsCount();
     int points = ReliabilityTest.LONG_RUN ? 50 : 12;
     Random r = new Random(7);
     List<Cut> cuts = new ArrayList<>(List.of(
         new Cut("a partition write after the first durable checkpoint", 0, m -> c ->
             c.startsWith("write " + m.disk) && durableCheckpoint(m) > 0),
+        new Cut("right after the checkpoint that covers every operation", 0,
+            m -> afterFullCheckpoint(m, operations)),
         new Cut("between the two GPT copies of the flip to USR-B", 0, m -> afterKernel(m,
             c -> c.startsWith("write " + m.disk + " @1024 "))),
         new Cut("right after the new kernel's rename", 0, m -> afterKernel(m, c -> true))));
@@ -98,11 +103,14 @@ class PowerCutTest extends RigTest {
             .isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
         Invariant.checkDisk(this, A_GOOD, release);
         assertThat(m.entry(4).attributes().bootable()).isTrue();
-        boolean rangeUsed = lab.log().entries().subList(before, lab.log().entries().size())
-            .stream().anyMatch(n -> n.path("range").asText().matches("bytes=[1-9]\\d*-"));
+        // Resumed: no request for the whole payload from byte 0 (only the metadata, then
+        // Range from the checkpoint, or nothing more when it covers every operation).
+        boolean wholeFromZero = lab.log().entries().subList(before, lab.log().entries().size())
+            .stream().anyMatch(n -> "download".equals(n.path("kind").asText())
+                && n.path("range").asText().matches("|bytes=0-"));
         if (checkpoint > 0) {
-          assertThat(rangeUsed).as("%s left a checkpoint, so the update resumed from it", where)
-              .isTrue();
+          assertThat(wholeFromZero).as("%s left a checkpoint, so the update resumed from it",
+              where).isFalse();
           resumed++;
         }
         outcome = "booted USR-A, then the update completed"
@@ -136,6 +144,22 @@ class PowerCutTest extends RigTest {
     } catch (java.io.IOException | NumberFormatException e) {
       return 0;
     }
+  }
+
+  /**
+   * A rule that picks the change right after the prefs directory is forced with a checkpoint past
+   * the last of {@code operations} in it: the moment that checkpoint is on disk.
+   */
+  private static Predicate<String> afterFullCheckpoint(Machine m, long operations) {
+    AtomicBoolean durable = new AtomicBoolean();
+    String forcePrefs = "force " + m.path("/var/lib/update_engine/prefs");
+    return c -> {
+      if (durable.get()) {
+        return true;
+      }
+      durable.set(c.equals(forcePrefs) && durableCheckpoint(m) >= operations);
+      return false;
+    };
   }
 
   /** A rule that picks, among the changes after the new kernel's rename, the first {@code then} takes. */

@@ -1,5 +1,6 @@
 package dev.turnout.engine.stages;
 
+import dev.turnout.engine.Durable;
 import dev.turnout.engine.InstallPlan;
 import dev.turnout.engine.PayloadState;
 import dev.turnout.engine.ResumeStore;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +94,12 @@ public final class DownloadAndApply implements Stage {
       throw new UpdateException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR, e.getMessage(), e);
     }
     String hash = plan.response().sha256();
+    // A checkpoint counts on the kernel staged so far; without the file it cannot resume.
+    Checkpoint cp = plan.resumeFrom();
+    if (cp != null && !Files.exists(plan.kernelStaging())) {
+      LOG.warn("the staged kernel {} is gone; downloading from the start", plan.kernelStaging());
+      cp = null;
+    }
     try (FileChannel disk = FileChannel.open(plan.slot().disk(), StandardOpenOption.READ,
             StandardOpenOption.WRITE);
         PayloadTarget partition = PayloadTarget.range(disk, plan.slot().target().byteOffset(),
@@ -101,7 +109,8 @@ public final class DownloadAndApply implements Stage {
       PayloadConsumer.Builder b = PayloadConsumer.builder().partition(partition).kernel(kernel)
           .trustedKeys(keys).expectedSize(plan.response().size()).expectedSha256(hash)
           .threads(tuning.threads()).deferTargetVerification();
-      Checkpoint cp = plan.resumeFrom();
+      // The staging file's name must be on disk before any checkpoint that counts on it is.
+      Durable.forceDirectory(plan.kernelStaging().getParent());
       if (cp != null) {
         b.resumeFrom(cp);
         resume.countResume();
@@ -123,7 +132,10 @@ public final class DownloadAndApply implements Stage {
           fetch(url, 0, -1, feed);
         }
         listener.finished(plan);
-        return plan.withResult(consumer.finish());
+        InstallPlan done = plan.withResult(consumer.finish());
+        // All applied and signed: a cut before postinstall resumes without downloading again.
+        feed.saveCheckpoint();
+        return done;
       }
     } catch (PayloadException e) {
       throw new UpdateException(e.code(), e.reason(), e);
