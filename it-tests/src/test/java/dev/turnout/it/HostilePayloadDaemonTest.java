@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
  * update server that redirects to http.
  */
 class HostilePayloadDaemonTest extends RigTest {
-  private static final long A_GOOD = 0x0101000000000000L;
 
   private static byte[] rebuild(byte[] payload, UnaryOperator<DeltaArchiveManifest.Builder> edit,
       long metadataSize, DeltaArchiveManifest m) {

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * update, resumed from the checkpoint whenever one survived.
  */
 class PowerCutTest extends RigTest {
-  static final long A_GOOD = 0x0101000000000000L;
 
   /** Where a trial cuts the power: at the n-th change, or at the first change a rule picks. */
   private record Cut(String name, long at, Function<Machine, Predicate<String>> when) {}

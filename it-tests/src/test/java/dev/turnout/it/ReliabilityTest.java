@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * soak cycles).
  */
 class ReliabilityTest extends RigTest {
-  static final long A_GOOD = 0x0101000000000000L;
   static final boolean LONG_RUN = Boolean.getBoolean("turnout.long");
 
   /** Faults that go away: the update completes, resumed rather than restarted where it can be. */
@@ -221,8 +220,7 @@ class ReliabilityTest extends RigTest {
 
   @Test
   void onlyRootAndTheDaemonsUserMayChangeStateAndMalformedCallsAreHarmless() throws Exception {
-    boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-    org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root to run a client as nobody");
+    assumeRoot("to run a client as nobody");
     serve("3815.2.0", 0);
     Proc d = daemon("daemon", 3600);
     Proc.Result attempt = callAsNobody("AttemptUpdate");
@@ -244,9 +242,7 @@ class ReliabilityTest extends RigTest {
   /** On Flatcar, locksmith and operators call as {@code core}; here nobody's uid plays core. */
   @Test
   void theCoreUserMayChangeState() throws Exception {
-    boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-    org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root to run a client as another"
-        + " user");
+    assumeRoot("to run a client as another user");
     machine.write("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
         + "core:x:65534:65534:CoreOS Admin:/home/core:/bin/bash\n");
     serve("3815.2.0", 0);
@@ -261,9 +257,7 @@ class ReliabilityTest extends RigTest {
 
   @Test
   void theShippedPolicyKeepsOtherUsersOut() throws Exception {
-    boolean root = new com.sun.security.auth.module.UnixSystem().getUid() == 0;
-    org.junit.jupiter.api.Assumptions.assumeTrue(root, "needs root to own the name under the"
-        + " shipped policy and to run a client as nobody");
+    assumeRoot("to own the name under the shipped policy and to run a client as nobody");
     bus.close();
     bus = TestBus.start(Files.createDirectories(dir.resolve("policy-bus")),
         Repo.ROOT.resolve("systemd/units/com.coreos.update1.conf"));

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class RigTest {
   static final Duration LONG = Duration.ofSeconds(90);
+  /** USR-A's attributes once marked good: priority 1, successful. */
+  static final long A_GOOD = 0x0101000000000000L;
 
   @TempDir Path dir;
   TestBus bus;
@@ -136,6 +138,12 @@ abstract class RigTest {
     }
     throw new AssertionError("the attempt did not end; status "
         + d.attempter().status().operation());
+  }
+
+  /** Skips the test, saying why, unless it runs as root (to call as another user, say). */
+  static void assumeRoot(String why) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new com.sun.security.auth.module.UnixSystem().getUid() == 0, "needs root " + why);
   }
 
   /** What the boot loader's gptprio.next would boot now: {@code cgpt next} on the image. */
