@@ -3,7 +3,7 @@ package dev.turnout.it;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the checkout, its launchers and the shared test data are. */
+/** Where the checkout, its launchers and the test keys are. */
 final class Repo {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   static final Path BIN = ROOT.resolve("bin");
@@ -15,17 +15,12 @@ final class Repo {
     return BIN.resolve(name);
   }
 
+  /** The developer key pair that payload-format's tests carry. */
   private static Path locateTestdata() {
-    for (Path p = ROOT; p != null; p = p.getParent()) {
-      Path c = p.resolve("shared/testdata");
-      if (Files.isDirectory(c)) {
-        return c;
-      }
-      Path s = p.resolveSibling("shared").resolve("testdata");
-      if (Files.isDirectory(s)) {
-        return s;
-      }
+    Path dir = ROOT.resolve("payload-format/src/test/resources/keys");
+    if (!Files.isRegularFile(dir.resolve("flatcar-developer-v1.key.pem"))) {
+      throw new IllegalStateException("test keys not found in " + dir);
     }
-    throw new IllegalStateException("shared/testdata not found above " + ROOT);
+    return dir;
   }
 }

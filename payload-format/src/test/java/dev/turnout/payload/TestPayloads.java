@@ -16,20 +16,13 @@ final class TestPayloads {
 
   private TestPayloads() {}
 
-  /** The shared test data folder beside the project checkout. */
+  /** The developer key pair, carried in this module's test resources. */
   private static Path locateTestdata() {
-    Path dir = Path.of("").toAbsolutePath();
-    for (Path p = dir; p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/testdata");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-      Path sibling = p.resolveSibling("shared").resolve("testdata");
-      if (Files.isDirectory(sibling)) {
-        return sibling;
-      }
+    Path dir = Path.of("src/test/resources/keys").toAbsolutePath();
+    if (!Files.isRegularFile(dir.resolve("flatcar-developer-v1.pub.pem"))) {
+      throw new IllegalStateException("test keys not found in " + dir);
     }
-    throw new IllegalStateException("shared/testdata not found above " + dir);
+    return dir;
   }
 
   /** Mixed content: random runs, zero runs and text, as a file system image has. */

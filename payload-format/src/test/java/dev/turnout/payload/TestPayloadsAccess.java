@@ -2,7 +2,7 @@ package dev.turnout.payload;
 
 import java.nio.file.Path;
 
-/** Lets tests in other packages find the shared test data. */
+/** Lets tests in other packages find the test keys. */
 public final class TestPayloadsAccess {
   private TestPayloadsAccess() {}
 
