@@ -3,9 +3,9 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.turnout.engine.labserver.Channel;
-import dev.turnout.engine.labserver.LabServer;
-import dev.turnout.engine.labserver.RequestLog;
+import dev.turnout.labserver.Channel;
+import dev.turnout.labserver.LabServer;
+import dev.turnout.labserver.RequestLog;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

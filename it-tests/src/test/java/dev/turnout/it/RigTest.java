@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.turnout.engine.Daemon;
-import dev.turnout.engine.UpdateStatus;
+import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.labserver.Channel;
-import dev.turnout.engine.labserver.LabServer;
-import dev.turnout.engine.labserver.RequestLog;
+import dev.turnout.labserver.Channel;
+import dev.turnout.labserver.LabServer;
+import dev.turnout.labserver.RequestLog;
 import dev.turnout.engine.stages.DownloadAndApply;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

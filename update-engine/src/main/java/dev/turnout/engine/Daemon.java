@@ -1,5 +1,17 @@
 package dev.turnout.engine;
 
+import dev.turnout.engine.attempt.CheckScheduler;
+import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.boot.BootMarker;
+import dev.turnout.engine.state.PayloadState;
+import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.Durable;
+import dev.turnout.engine.system.Hooks;
+import dev.turnout.engine.system.RealTimers;
+import dev.turnout.engine.system.SystemPaths;
+
 import dev.turnout.engine.dbus.Manager;
 import dev.turnout.engine.dbus.ManagerService;
 import dev.turnout.engine.http.HttpClients;

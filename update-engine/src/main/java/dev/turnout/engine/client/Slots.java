@@ -1,8 +1,8 @@
 package dev.turnout.engine.client;
 
-import dev.turnout.engine.BootSlot;
-import dev.turnout.engine.SystemPaths;
-import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.boot.BootSlot;
+import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.gpt.GptEntry;
 import dev.turnout.gpt.Guids;

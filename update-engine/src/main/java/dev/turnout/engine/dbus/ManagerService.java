@@ -1,8 +1,8 @@
 package dev.turnout.engine.dbus;
 
-import dev.turnout.engine.EngineStatus;
-import dev.turnout.engine.StatusListener;
-import dev.turnout.engine.UpdateAttempter;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.StatusListener;
+import dev.turnout.engine.attempt.UpdateAttempter;
 import java.util.Set;
 import org.freedesktop.dbus.DBusCallInfo;
 import org.freedesktop.dbus.connections.base.AbstractConnectionBase;

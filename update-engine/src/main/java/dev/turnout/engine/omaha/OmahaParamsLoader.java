@@ -1,6 +1,6 @@
 package dev.turnout.engine.omaha;
 
-import dev.turnout.engine.SystemPaths;
+import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;

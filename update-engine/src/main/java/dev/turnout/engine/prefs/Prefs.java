@@ -1,6 +1,6 @@
 package dev.turnout.engine.prefs;
 
-import dev.turnout.engine.Durable;
+import dev.turnout.engine.system.Durable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

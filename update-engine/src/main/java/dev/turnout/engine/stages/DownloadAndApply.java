@@ -1,10 +1,10 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.Durable;
-import dev.turnout.engine.InstallPlan;
-import dev.turnout.engine.PayloadState;
-import dev.turnout.engine.ResumeStore;
-import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.system.Durable;
+import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.state.PayloadState;
+import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.http.HttpSettings;
 import dev.turnout.engine.http.LowSpeedInputStream;
 import dev.turnout.payload.Checkpoint;

@@ -1,7 +1,7 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.InstallPlan;
-import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;

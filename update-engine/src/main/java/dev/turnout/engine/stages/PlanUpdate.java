@@ -1,12 +1,12 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.BootSlot;
-import dev.turnout.engine.Durable;
-import dev.turnout.engine.InstallPlan;
-import dev.turnout.engine.PayloadState;
-import dev.turnout.engine.ResumeStore;
-import dev.turnout.engine.SystemPaths;
-import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.boot.BootSlot;
+import dev.turnout.engine.system.Durable;
+import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.state.PayloadState;
+import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.payload.Checkpoint;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;

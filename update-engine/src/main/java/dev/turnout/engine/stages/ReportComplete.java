@@ -1,9 +1,9 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.InstallPlan;
-import dev.turnout.engine.ResumeStore;
-import dev.turnout.engine.SystemPaths;
-import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.payload.ErrorCode;

@@ -1,7 +1,7 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.InstallPlan;
-import dev.turnout.engine.UpdateException;
+import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.status.UpdateException;
 
 /**
  * One step of the update. Takes the plan, returns it enriched, or throws with the code to report.

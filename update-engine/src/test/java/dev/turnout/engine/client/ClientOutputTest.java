@@ -2,7 +2,7 @@ package dev.turnout.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.UpdateStatus;
+import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.dbus.Manager;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.turnout.engine.omaha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.SystemPaths;
+import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;

@@ -1,0 +1,106 @@
+package dev.turnout.engine.attempt;
+
+import dev.turnout.engine.status.StatusListener;
+import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.Timers;
+
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When to check for updates ({@code update_check_scheduler.cc}): the first check 7 min after start
+ * with 10 min of fuzz (120..720 s), then every 45 min with 10 min of fuzz (2400..3000 s); a server
+ * {@code PollInterval} (fuzz ±half) when it is not below 45 min; after HTTP 500 or 503, twice the
+ * last interval up to 4 h (fuzz ±half). All on injected {@link Timers}.
+ */
+public final class CheckScheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckScheduler.class);
+  static final int FIRST = 7 * 60;
+  static final int PERIOD = 45 * 60;
+  static final int FUZZ = 10 * 60;
+  static final int MAX_BACKOFF = 4 * 3600;
+
+  private final Timers timers;
+  private final Random random;
+  private final UpdateAttempter attempter;
+  private int lastInterval = PERIOD;
+  private Timers.Task pending;
+
+  public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter) {
+    this.timers = timers;
+    this.random = random;
+    this.attempter = attempter;
+  }
+
+  /** update_engine's {@code FuzzInt}: uniform in {@code [v - r/2, v + r - r/2]}. */
+  static int fuzz(Random random, int value, int range) {
+    int low = value - range / 2;
+    return low + random.nextInt(range + 1);
+  }
+
+  /** Starts with the first check after {@code firstDelay}, or the fuzzed 120..720 s when null. */
+  public synchronized void start(Duration firstDelay) {
+    Duration d = firstDelay != null ? firstDelay : Duration.ofSeconds(fuzz(random, FIRST, FUZZ));
+    schedule(d);
+  }
+
+  /** The next interval given what the last check said. */
+  synchronized Duration nextInterval(int lastHttpStatus, OptionalInt pollInterval) {
+    int interval;
+    int fuzz;
+    if (lastHttpStatus == 500 || lastHttpStatus == 503) {
+      interval = Math.min(2 * lastInterval, MAX_BACKOFF);
+      fuzz = interval / 2;
+    } else if (pollInterval.isPresent() && pollInterval.getAsInt() > 0) {
+      interval = pollInterval.getAsInt();
+      fuzz = interval / 2;
+    } else {
+      interval = PERIOD;
+      fuzz = FUZZ;
+    }
+    if (interval < PERIOD) {
+      interval = PERIOD;
+      fuzz = FUZZ;
+    }
+    lastInterval = interval;
+    return Duration.ofSeconds(fuzz(random, interval, fuzz));
+  }
+
+  private synchronized void schedule(Duration d) {
+    if (pending != null) {
+      pending.cancel();
+    }
+    LOG.info("next update check in {} s", d.toSeconds());
+    pending = timers.schedule(d, this::fire);
+  }
+
+  private void fire() {
+    boolean waitingForReboot = attempter.status().operation() == UpdateStatus.UPDATED_NEED_REBOOT;
+    attempter.attemptUpdate(false);
+    if (waitingForReboot) {
+      attemptEnded(); // a ping changes no status; schedule the next one now
+    }
+  }
+
+  /** A status listener that schedules the next check whenever an attempt ends. */
+  public StatusListener listener() {
+    UpdateStatus[] previous = {attempter.status().operation()};
+    return s -> {
+      UpdateStatus before = previous[0];
+      previous[0] = s.operation();
+      boolean ended = s.operation() == UpdateStatus.IDLE
+          || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT;
+      if (ended && before != s.operation()) {
+        attemptEnded();
+      }
+    };
+  }
+
+  /** Called when an attempt ended (IDLE or UPDATED_NEED_REBOOT): schedules the next check. */
+  public void attemptEnded() {
+    schedule(nextInterval(attempter.lastHttpStatus(), attempter.lastPollInterval()));
+  }
+}

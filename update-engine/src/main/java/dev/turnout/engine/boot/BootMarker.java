@@ -1,0 +1,81 @@
+package dev.turnout.engine.boot;
+
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.engine.system.Hooks;
+import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.system.Timers;
+
+import dev.turnout.engine.stages.ReportComplete;
+import dev.turnout.gpt.GptDisk;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Marks the booted USR partition good once the boot has proved healthy: what
+ * {@code flatcar-setgoodroot} does (repair; successful=1 tries=0; prioritize), {@code delay} after
+ * start (45 s, as update_engine), or before the first update check if that comes sooner. Turnout
+ * first runs the executables in {@code /etc/turnout/health.d/} and {@code /usr/lib/turnout/health.d/}:
+ * all must exit 0, else the partition is left unmarked and the bootloader's fallback does its job.
+ * Never when the completion marker says an installed update awaits its reboot: that would take
+ * priority back from the new partition.
+ */
+public final class BootMarker {
+  private static final Logger LOG = LoggerFactory.getLogger(BootMarker.class);
+
+  private final SystemPaths paths;
+  private final Path diskOverride;
+  private final Hooks hooks;
+  private final AtomicBoolean done = new AtomicBoolean();
+
+  public BootMarker(SystemPaths paths, Path diskOverride, Hooks hooks) {
+    this.paths = paths;
+    this.diskOverride = diskOverride;
+    this.hooks = hooks;
+  }
+
+  /** Schedules the marking {@code delay} after start. */
+  public void start(Timers timers, Duration delay) {
+    timers.schedule(delay, this::markNow);
+  }
+
+  /** update_engine forces the marking before the first update check. */
+  public void markBeforeCheck() {
+    markNow();
+  }
+
+  /** Runs once per daemon: health checks, then markGood; returns whether it marked. */
+  public boolean markNow() {
+    if (!done.compareAndSet(false, true)) {
+      return false;
+    }
+    if (Files.exists(ReportComplete.marker(paths))) {
+      LOG.info("an installed update awaits a reboot; not marking the booted partition good");
+      return false;
+    }
+    try {
+      Hooks.Failure f = hooks.runAll(List.of(paths.resolve("/etc/turnout/health.d"),
+          paths.resolve("/usr/lib/turnout/health.d")), List.of());
+      if (f != null) {
+        LOG.warn("health check {} exited {}; the booted partition is NOT marked good, so the boot"
+            + " loader will fall back if this boot does not succeed", f.hook(), f.exitCode());
+        return false;
+      }
+      BootSlot slot = BootSlot.find(paths, diskOverride);
+      try (GptDisk disk = GptDisk.open(slot.disk(), true)) {
+        disk.markGood(slot.booted().number());
+      }
+      LOG.info("marked {} ({}) good: successful=1 tries=0, highest priority",
+          slot.bootedDevice(), slot.booted().label());
+      return true;
+    } catch (IOException | UpdateException e) {
+      LOG.warn("could not mark the booted partition good: {}", e.getMessage());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.turnout.engine.state;
+
+import dev.turnout.engine.prefs.Prefs;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops update/reboot loops. When the machine comes back up on the old version after installing a
+ * new one (the new slot never proved healthy and the bootloader fell back), that version is
+ * remembered; the same version is then not reinstalled for 24 hours, doubled after each further
+ * rollback, and never again after three. A different version is installed as usual.
+ */
+public final class RollbackGuard {
+  private static final Logger LOG = LoggerFactory.getLogger(RollbackGuard.class);
+  static final String INSTALLED = "turnout-installed-version";
+  static final String VERSION = "turnout-rollback-version";
+  static final String COUNT = "turnout-rollback-count";
+  static final String TIME = "turnout-rollback-time";
+  static final Duration FIRST_HOLD = Duration.ofHours(24);
+  static final int GIVE_UP = 3;
+
+  private final Prefs prefs;
+  private final Clock clock;
+
+  public RollbackGuard(Prefs prefs, Clock clock) {
+    this.prefs = prefs;
+    this.clock = clock;
+  }
+
+  /** Remembers the version just installed, to tell later whether it came up. */
+  public void installed(String version) throws IOException {
+    prefs.setString(INSTALLED, version);
+  }
+
+  /**
+   * Called when the update check reports a rollback (previous-version equals the running one):
+   * records which version failed to come up.
+   */
+  public void rolledBack(String runningVersion) throws IOException {
+    Optional<String> failed = prefs.getString(INSTALLED).filter(v -> !v.isEmpty());
+    prefs.delete(INSTALLED);
+    if (failed.isEmpty() || failed.get().equals(runningVersion)) {
+      return;
+    }
+    long count = failed.get().equals(prefs.getString(VERSION).orElse(""))
+        ? prefs.getLong(COUNT).orElse(0L) + 1 : 1;
+    prefs.setString(VERSION, failed.get());
+    prefs.setLong(COUNT, count);
+    prefs.setLong(TIME, clock.instant().getEpochSecond());
+    LOG.warn("the update to {} did not come up; back on {} ({} rollback(s) of {})", failed.get(),
+        runningVersion, count, failed.get());
+  }
+
+  /** Why {@code version} must not be installed now, or empty when it may be. */
+  public Optional<String> refusal(String version) throws IOException {
+    if (!version.equals(prefs.getString(VERSION).orElse(""))) {
+      return Optional.empty();
+    }
+    long count = prefs.getLong(COUNT).orElse(0L);
+    if (count >= GIVE_UP) {
+      return Optional.of("version " + version + " rolled back " + count + " times on this"
+          + " machine; it will not be installed again (a newer version will be)");
+    }
+    Instant until = Instant.ofEpochSecond(prefs.getLong(TIME).orElse(0L))
+        .plus(FIRST_HOLD.multipliedBy(1L << Math.max(0, count - 1)));
+    if (clock.instant().isBefore(until)) {
+      return Optional.of("version " + version + " rolled back " + count + " time(s) on this"
+          + " machine; not reinstalling it before " + until);
+    }
+    return Optional.empty();
+  }
+}

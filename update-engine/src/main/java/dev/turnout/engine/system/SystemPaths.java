@@ -1,0 +1,53 @@
+package dev.turnout.engine.system;
+
+import java.nio.file.Path;
+
+/**
+ * Every system path the daemon touches, resolved under one root: {@code /} in production, a temp
+ * dir in tests and the demo ({@code --root DIR}). Nothing else in the daemon builds an absolute
+ * path.
+ */
+public final class SystemPaths {
+  private final Path root;
+
+  public SystemPaths(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public static SystemPaths system() {
+    return new SystemPaths(Path.of("/"));
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** An absolute system path ({@code /etc/machine-id}) under the root. */
+  public Path resolve(String absolute) {
+    if (!absolute.startsWith("/")) {
+      throw new IllegalArgumentException("not an absolute path: " + absolute);
+    }
+    return root.resolve(absolute.substring(1));
+  }
+
+  public Path updateConf() {
+    return resolve("/etc/flatcar/update.conf");
+  }
+
+  public Path usrUpdateConf() {
+    return resolve("/usr/share/flatcar/update.conf");
+  }
+
+  public Path release() {
+    return resolve("/usr/share/flatcar/release");
+  }
+
+  public Path prefsDir() {
+    return resolve("/var/lib/update_engine/prefs");
+  }
+
+  @Override
+  public String toString() {
+    return root.toString();
+  }
+}

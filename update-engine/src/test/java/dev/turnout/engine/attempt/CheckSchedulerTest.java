@@ -1,0 +1,56 @@
+package dev.turnout.engine.attempt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.OptionalInt;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** update_check_scheduler_unittest.cc's interval arithmetic. */
+class CheckSchedulerTest {
+  private static CheckScheduler scheduler(long seed) {
+    return new CheckScheduler((d, r) -> () -> { }, new Random(seed), null);
+  }
+
+  @Test
+  void fuzzIsUniformInUpdateEnginesRange() {
+    Random r = new Random(3);
+    int min = Integer.MAX_VALUE;
+    int max = Integer.MIN_VALUE;
+    for (int i = 0; i < 20_000; i++) {
+      int v = CheckScheduler.fuzz(r, 420, 600);
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    assertThat(min).isEqualTo(120);
+    assertThat(max).isEqualTo(720);
+  }
+
+  @Test
+  void periodicChecksEvery40To50Minutes() {
+    CheckScheduler s = scheduler(1);
+    for (int i = 0; i < 200; i++) {
+      assertThat(s.nextInterval(0, OptionalInt.empty()).toSeconds()).isBetween(2400L, 3000L);
+    }
+  }
+
+  @Test
+  void pollIntervalIsHonouredButNeverBelow45Minutes() {
+    CheckScheduler s = scheduler(2);
+    for (int i = 0; i < 100; i++) {
+      assertThat(s.nextInterval(0, OptionalInt.of(7200)).toSeconds()).isBetween(3600L, 10800L);
+      assertThat(s.nextInterval(0, OptionalInt.of(60)).toSeconds()).isBetween(2400L, 3000L);
+    }
+  }
+
+  @Test
+  void serverErrorsDoubleTheIntervalUpToFourHours() {
+    CheckScheduler s = scheduler(3);
+    long[] base = {5400, 10800, 14400, 14400};
+    for (long b : base) {
+      long next = s.nextInterval(503, OptionalInt.empty()).toSeconds();
+      assertThat(next).isBetween(b - b / 2, b + b - b / 2);
+    }
+    assertThat(s.nextInterval(0, OptionalInt.empty()).toSeconds()).isBetween(2400L, 3000L);
+  }
+}

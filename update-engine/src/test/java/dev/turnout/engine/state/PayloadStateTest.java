@@ -1,0 +1,106 @@
+package dev.turnout.engine.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.prefs.Prefs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** payload_state_unittest.cc's cases, on prefs in a temp dir and a fixed clock. */
+class PayloadStateTest {
+  @TempDir Path dir;
+  Prefs prefs;
+  final Instant now = Instant.parse("2026-11-22T00:00:00Z");
+  PayloadState state;
+
+  @BeforeEach
+  void setUp() {
+    prefs = new Prefs(dir);
+    state = new PayloadState(prefs, Clock.fixed(now, ZoneOffset.UTC), new Random(1));
+  }
+
+  static OmahaResponse response(boolean disableBackoff, int maxFailures, String... urls) {
+    return new OmahaResponse(true, "3900.0.0", List.of(urls), "p.gz", 1000, "c2hhMjU2",
+        "", disableBackoff, maxFailures, false, OptionalInt.empty(), List.of(), "");
+  }
+
+  @Test
+  void urlsRotateOnPayloadErrorsAndWrapIntoANewAttempt() throws Exception {
+    state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
+    assertThat(state.currentUrl()).isEqualTo("http://a/p");
+    state.updateFailed(10); // hash mismatch: next URL
+    assertThat(state.currentUrl()).isEqualTo("http://b/p");
+    state.updateFailed(18);
+    assertThat(state.currentUrl()).isEqualTo("http://a/p");
+    assertThat(state.attemptNumber()).isEqualTo(1);
+  }
+
+  @Test
+  void transferErrorsCountUpToMaxFailureCountPerUrl() throws Exception {
+    state.setResponse(response(true, 3, "http://a/p", "http://b/p"));
+    state.updateFailed(9);
+    state.updateFailed(2503);
+    assertThat(state.currentUrl()).isEqualTo("http://a/p");
+    assertThat(prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT)).hasValue(2L);
+    state.downloadProgress();
+    assertThat(prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT)).hasValue(0L);
+    state.updateFailed(9);
+    state.updateFailed(9);
+    state.updateFailed(14);
+    assertThat(state.currentUrl()).isEqualTo("http://b/p");
+    state.updateFailed(5); // postinstall: no change
+    assertThat(state.currentUrl()).isEqualTo("http://b/p");
+  }
+
+  @Test
+  void aDifferentResponseStartsOver() throws Exception {
+    state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
+    state.updateFailed(10);
+    state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
+    assertThat(state.currentUrl()).as("the same response keeps its state").isEqualTo("http://b/p");
+    state.setResponse(response(true, 10, "http://c/p"));
+    assertThat(state.currentUrl()).isEqualTo("http://c/p");
+    assertThat(state.attemptNumber()).isZero();
+  }
+
+  @Test
+  void backoffGrowsPerAttemptWithinSixHoursOfFuzz() throws Exception {
+    state.setResponse(response(false, 10, "http://a/p"));
+    for (int attempt = 1; attempt <= 6; attempt++) {
+      state.downloadComplete();
+      long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME).orElseThrow();
+      long days = Math.min(1L << (attempt - 1), 16);
+      long base = now.plus(Duration.ofDays(days)).getEpochSecond();
+      assertThat(expiry).isBetween(base - 6 * 3600, base + 6 * 3600);
+      assertThat(state.shouldBackoff()).isTrue();
+    }
+  }
+
+  @Test
+  void disablePayloadBackoffClearsAndSkipsIt() throws Exception {
+    state.setResponse(response(false, 10, "http://a/p"));
+    state.downloadComplete();
+    assertThat(state.shouldBackoff()).isTrue();
+    state.setResponse(response(true, 10, "http://a/p"));
+    assertThat(state.shouldBackoff()).isFalse();
+    assertThat(prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME)).hasValue(0L);
+  }
+
+  @Test
+  void anExpiryMoreThan16DaysAheadIsResetAtLoad() throws Exception {
+    state.setResponse(response(false, 10, "http://a/p"));
+    prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME, now.plus(Duration.ofDays(40)).getEpochSecond());
+    assertThat(state.shouldBackoff()).isFalse();
+  }
+}
