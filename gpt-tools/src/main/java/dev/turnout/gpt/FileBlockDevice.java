@@ -35,19 +35,24 @@ public final class FileBlockDevice implements BlockDevice {
 
   /**
    * A regular file reports its length; a block device node reports 0 through fstat, so its size comes
-   * from sysfs ({@code /sys/class/block/NAME/size}, always in 512-byte units).
+   * from sysfs.
    */
   private static long sizeOf(Path path, FileChannel ch) throws IOException {
     long n = ch.size();
     if (n > 0 || Files.isRegularFile(path)) {
       return n;
     }
-    Path real = path.toRealPath();
-    Path sys = Path.of("/sys/class/block", real.getFileName().toString(), "size");
-    if (Files.isReadable(sys)) {
-      return Long.parseLong(Files.readString(sys).trim()) * 512;
+    return Sysfs.system().size(path);
+  }
+
+  /** Creates or extends a regular image file to at least {@code bytes}. */
+  static void extendImage(Path path, long bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE)) {
+      if (ch.size() < bytes) {
+        ch.write(ByteBuffer.wrap(new byte[1]), bytes - 1);
+      }
     }
-    return n;
   }
 
   @Override

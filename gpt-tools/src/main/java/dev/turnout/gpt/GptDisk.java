@@ -2,9 +2,7 @@ package dev.turnout.gpt;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -44,13 +42,7 @@ public final class GptDisk implements Closeable {
    * {@code cgpt create -c -s N} does, and opens it writable.
    */
   public static GptDisk createImage(Path path, long sectors) throws IOException {
-    try (var ch = Files.newByteChannel(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      if (ch.size() < sectors * GptLayout.SECTOR) {
-        ch.truncate(sectors * GptLayout.SECTOR);
-        ch.position(sectors * GptLayout.SECTOR - 1);
-        ch.write(java.nio.ByteBuffer.wrap(new byte[1]));
-      }
-    }
+    FileBlockDevice.extendImage(path, sectors * GptLayout.SECTOR);
     return open(path, true);
   }
 
@@ -90,18 +82,8 @@ public final class GptDisk implements Closeable {
   /** {@code cgpt create}: a fresh, empty GPT and protective MBR over the whole disk. */
   public void create(UUID diskGuid) throws IOException {
     GptImage img = GptImage.blank(sectors());
-    byte[] h = img.header1;
-    System.arraycopy(GptHeader.SIGNATURE, 0, h, 0, 8);
-    Le.put32(h, 8, GptHeader.REVISION);
-    Le.put32(h, 12, GptLayout.HEADER_SIZE);
-    Le.put64(h, 24, 1);
-    Le.put64(h, 32, GptLayout.backupHeaderLba(img.sectors));
-    Le.put64(h, 40, GptLayout.FIRST_USABLE);
-    Le.put64(h, 48, GptLayout.lastUsable(img.sectors));
-    Guids.write(diskGuid == null ? randomGuid() : diskGuid, h, 56);
-    Le.put64(h, 72, 2);
-    Le.put32(h, 80, GptLayout.ENTRY_COUNT);
-    Le.put32(h, 84, GptEntry.SIZE);
+    GptHeader.initPrimary(img.header1, img.sectors,
+        diskGuid == null ? Guids.random(random) : diskGuid);
     img.updateAllEntries();
     Pmbr.update(img.pmbr, img.entries1, img.sectors);
     GptWriter.write(dev, img, true);
@@ -146,7 +128,7 @@ public final class GptDisk implements Closeable {
     }
     long first = spec.firstLba() != null ? spec.firstLba() : old.firstLba();
     long last = spec.sizeLba() != null ? first + spec.sizeLba() - 1 : old.lastLba();
-    UUID unique = spec.unique() != null ? spec.unique() : old.used() ? old.unique() : randomGuid();
+    UUID unique = spec.unique() != null ? spec.unique() : old.used() ? old.unique() : Guids.random(random);
     GptEntry updated = new GptEntry(index + 1, spec.type() != null ? spec.type() : old.type(),
         unique, first, last, spec.applyTo(old.attributes()),
         spec.label() != null ? spec.label() : old.label());
@@ -156,7 +138,7 @@ public final class GptDisk implements Closeable {
           index * GptEntry.SIZE + GptEntry.NAME_OFFSET, GptEntry.SIZE - GptEntry.NAME_OFFSET);
     }
     img.updateAllEntries();
-    GptImage.EntriesCheck check = img.checkEntries(img.entries1, img.header1);
+    GptRules.EntriesCheck check = img.checkEntries(img.entries1, img.header1);
     if (!check.ok()) {
       GptError e = GptError.values()[check.code()];
       throw new GptException(GptException.Kind.REQUEST, e, e.text, List.of(check.reason()));
@@ -191,19 +173,7 @@ public final class GptDisk implements Closeable {
    */
   public Optional<GptEntry> cgptNext() throws IOException {
     GptImage img = loadFullyValid("choosing the next partition");
-    int chosen = -1;
-    int chosenPriority = 0;
-    for (int i = 0; i < GptLayout.ENTRY_COUNT; i++) {
-      if (!img.isUsr(i)) {
-        continue;
-      }
-      PartitionAttributes a = img.attributes(i);
-      boolean eligible = a.successful() || a.tries() > 0;
-      if (chosen == -1 || a.priority() > chosenPriority && eligible) {
-        chosen = i;
-        chosenPriority = eligible ? a.priority() : -1;
-      }
-    }
+    int chosen = UsrChoice.choose(img, true);
     if (chosen < 0) {
       return Optional.empty();
     }
@@ -262,15 +232,7 @@ public final class GptDisk implements Closeable {
   public Optional<GptEntry> selectNext() throws IOException {
     GptImage img = loadReadable();
     repairInMemory(img);
-    int best = -1;
-    int bestPriority = 0;
-    for (int i = 0; i < GptLayout.ENTRY_COUNT; i++) {
-      PartitionAttributes a = img.attributes(i);
-      if (img.isUsr(i) && (a.tries() > 0 || a.successful()) && a.priority() > bestPriority) {
-        best = i;
-        bestPriority = a.priority();
-      }
-    }
+    int best = UsrChoice.choose(img, false);
     if (best >= 0 && img.attributes(best).tries() > 0) {
       img.setAttributes(best, img.attributes(best).withTries(img.attributes(best).tries() - 1));
       img.updateAllEntries();
@@ -286,15 +248,18 @@ public final class GptDisk implements Closeable {
    * for showing an operator which slot comes up after a reboot.
    */
   public Optional<GptEntry> nextBoot() throws IOException {
-    GptEntry best = null;
-    for (GptEntry e : entries()) {
-      PartitionAttributes a = e.attributes();
-      if (e.used() && PartitionTypes.isUsr(e.type()) && (a.tries() > 0 || a.successful())
-          && a.priority() > (best == null ? 0 : best.attributes().priority())) {
-        best = e;
-      }
-    }
-    return Optional.ofNullable(best);
+    GptImage img = loadReadable();
+    repairInMemory(img); // in memory only: the choice is made on the table GRUB would repair to
+    int best = UsrChoice.choose(img, false);
+    return best < 0 ? Optional.empty() : Optional.of(GptImage.entry(img.entries1, best));
+  }
+
+  /**
+   * The USR partition an update of {@code booted} is written to: the other USR partition, the
+   * neighbour when there are several (USR-A 3 and USR-B 4), or empty when there is none.
+   */
+  public Optional<GptEntry> otherUsr(int booted) throws IOException {
+    return UsrChoice.other(entries(), booted);
   }
 
   private void setAndPrioritize(int number, boolean successful, int tries) throws IOException {
@@ -381,20 +346,6 @@ public final class GptDisk implements Closeable {
           + size + " bytes)");
     }
     return size / GptLayout.SECTOR;
-  }
-
-  private UUID randomGuid() {
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    b[6] = (byte) (b[6] & 0x0F | 0x40); // version 4
-    b[8] = (byte) (b[8] & 0x3F | 0x80); // RFC 4122 variant
-    long msb = 0;
-    long lsb = 0;
-    for (int i = 0; i < 8; i++) {
-      msb = msb << 8 | (b[i] & 0xFF);
-      lsb = lsb << 8 | (b[i + 8] & 0xFF);
-    }
-    return new UUID(msb, lsb);
   }
 
   @Override

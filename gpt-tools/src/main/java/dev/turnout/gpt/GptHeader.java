@@ -59,4 +59,19 @@ public record GptHeader(byte[] signature, long revision, long size, long headerC
     crc.update(data, off, len);
     return crc.getValue();
   }
+
+  /** Fills an empty primary header for a disk of {@code sectors} (what {@code cgpt create} writes). */
+  static void initPrimary(byte[] h, long sectors, java.util.UUID diskGuid) {
+    System.arraycopy(SIGNATURE, 0, h, 0, 8);
+    Le.put32(h, 8, REVISION);
+    Le.put32(h, 12, GptLayout.HEADER_SIZE);
+    Le.put64(h, 24, 1);
+    Le.put64(h, 32, GptLayout.backupHeaderLba(sectors));
+    Le.put64(h, 40, GptLayout.FIRST_USABLE);
+    Le.put64(h, 48, GptLayout.lastUsable(sectors));
+    Guids.write(diskGuid, h, 56);
+    Le.put64(h, 72, 2);
+    Le.put32(h, 80, GptLayout.ENTRY_COUNT);
+    Le.put32(h, 84, GptEntry.SIZE);
+  }
 }

@@ -58,4 +58,19 @@ public final class Guids {
   public static String lower(UUID guid) {
     return guid.toString();
   }
+
+  /** A random (version 4, RFC 4122) GUID from {@code random}. */
+  static UUID random(java.util.Random random) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    b[6] = (byte) (b[6] & 0x0F | 0x40); // version 4
+    b[8] = (byte) (b[8] & 0x3F | 0x80); // RFC 4122 variant
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = msb << 8 | (b[i] & 0xFF);
+      lsb = lsb << 8 | (b[i + 8] & 0xFF);
+    }
+    return new UUID(msb, lsb);
+  }
 }

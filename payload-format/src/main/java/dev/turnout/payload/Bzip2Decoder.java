@@ -19,9 +19,9 @@ final class Bzip2Decoder {
   }
 
   private static final int MAX_GROUPS = 6;
-  private static final int MAX_ALPHA = 258;
-  private static final int MAX_CODE_LEN = 20;
-  private static final int LOOKUP_BITS = 10;
+  static final int MAX_ALPHA = 258;
+  static final int MAX_CODE_LEN = 20;
+  static final int LOOKUP_BITS = 10;
   private static final int GROUP_SIZE = 50;
   private static final int[] CRC_TABLE = new int[256];
 
@@ -43,11 +43,13 @@ final class Bzip2Decoder {
   private final byte[] mtf = new byte[256];
   private final byte[] selectors = new byte[32768];
   private final byte[][] lengths = new byte[MAX_GROUPS][MAX_ALPHA];
-  private final int[][] limit = new int[MAX_GROUPS][MAX_CODE_LEN + 2];
-  private final int[][] base = new int[MAX_GROUPS][MAX_CODE_LEN + 2];
-  private final int[][] perm = new int[MAX_GROUPS][MAX_ALPHA];
-  private final int[] minLen = new int[MAX_GROUPS];
-  private final short[][] lookup = new short[MAX_GROUPS][1 << LOOKUP_BITS];
+  private final Bzip2Huffman[] groups = new Bzip2Huffman[MAX_GROUPS];
+
+  Bzip2Decoder() {
+    for (int g = 0; g < MAX_GROUPS; g++) {
+      groups[g] = new Bzip2Huffman();
+    }
+  }
 
   private byte[] in;
   private int pos;
@@ -169,7 +171,7 @@ final class Bzip2Decoder {
         }
         lengths[t][i] = (byte) curr;
       }
-      tables(t, alphaSize);
+      groups[t].build(lengths[t], alphaSize);
     }
 
     for (int i = 0; i < 256; i++) {
@@ -293,78 +295,21 @@ final class Bzip2Decoder {
     }
   }
 
-  /** Canonical Huffman tables for group {@code t}: limit/base/perm and a short-code lookup. */
-  private void tables(int t, int alphaSize) throws IOException {
-    byte[] len = lengths[t];
-    int min = MAX_CODE_LEN;
-    int max = 0;
-    for (int i = 0; i < alphaSize; i++) {
-      min = Math.min(min, len[i]);
-      max = Math.max(max, len[i]);
-    }
-    int[] p = perm[t];
-    int pp = 0;
-    for (int l = min; l <= max; l++) {
-      for (int i = 0; i < alphaSize; i++) {
-        if (len[i] == l) {
-          p[pp++] = i;
-        }
-      }
-    }
-    int[] count = new int[MAX_CODE_LEN + 2];
-    for (int i = 0; i < alphaSize; i++) {
-      count[len[i]]++;
-    }
-    int[] lim = limit[t];
-    int[] bs = base[t];
-    java.util.Arrays.fill(lim, -1);
-    int code = 0;
-    int index = 0;
-    for (int l = min; l <= max; l++) {
-      bs[l] = index - code; // perm index of a code c of length l: c + bs[l]
-      code += count[l];
-      index += count[l];
-      lim[l] = code - 1;
-      code <<= 1;
-    }
-    if (lim[max] + 1 > (1 << max)) {
-      throw new IOException("bad bzip2 Huffman code");
-    }
-    minLen[t] = min;
-    short[] lk = lookup[t];
-    java.util.Arrays.fill(lk, (short) 0);
-    // Codes of length <= LOOKUP_BITS resolve in one table read: (symbol << 5) | length.
-    int c = 0;
-    int k = 0;
-    for (int l = min; l <= max; l++) {
-      c = l == min ? 0 : (lim[l - 1] + 1) << 1;
-      for (int j = 0; j < count[l]; j++, k++) {
-        if (l <= LOOKUP_BITS) {
-          int first = (c + j) << (LOOKUP_BITS - l);
-          int span = 1 << (LOOKUP_BITS - l);
-          short v = (short) ((p[k] << 5) | l);
-          for (int s = 0; s < span; s++) {
-            lk[first + s] = v;
-          }
-        }
-      }
-    }
-  }
-
   private int symbol(int g) throws IOException {
     if (bitCount < MAX_CODE_LEN) {
       refill();
     }
+    Bzip2Huffman h = groups[g];
     if (bitCount >= LOOKUP_BITS) {
-      int v = lookup[g][(int) (bitBuf >>> (bitCount - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1)];
+      int v = h.lookup[(int) (bitBuf >>> (bitCount - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1)];
       if (v != 0) {
         bitCount -= v & 31;
         return v >>> 5;
       }
     }
-    int l = minLen[g];
+    int l = h.minLen;
     int code = bits(l);
-    int[] lim = limit[g];
+    int[] lim = h.limit;
     while (l <= MAX_CODE_LEN && code > lim[l]) {
       l++;
       code = (code << 1) | bits(1);
@@ -372,10 +317,10 @@ final class Bzip2Decoder {
     if (l > MAX_CODE_LEN) {
       throw new IOException("bad bzip2 Huffman code");
     }
-    int idx = code + base[g][l];
+    int idx = code + h.base[l];
     if (idx < 0 || idx >= MAX_ALPHA) {
       throw new IOException("bad bzip2 Huffman code");
     }
-    return perm[g][idx];
+    return h.perm[idx];
   }
 }

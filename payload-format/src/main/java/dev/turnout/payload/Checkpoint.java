@@ -14,7 +14,7 @@ import java.io.IOException;
  * BouncyCastle {@code SHA256Digest} encoded states (not libsodium's, so a checkpoint written by the
  * C++ daemon is not resumable here).
  *
- * <p>To resume, feed a consumer built with {@link PayloadConsumer.Builder#resumeFrom} the bytes
+ * <p>To resume, feed a consumer built with {@link PayloadConsumerBuilder#resumeFrom} the bytes
  * {@code [0, metadataSize)} and then {@code [metadataSize + nextDataOffset, end)}: the two HTTP
  * ranges update_engine requests.
  *
@@ -91,5 +91,30 @@ public record Checkpoint(int nextOperation, long nextDataOffset, byte[] hashStat
   /** The payload offset the download continues from after the metadata. */
   public long resumeOffset() {
     return metadataSize + nextDataOffset;
+  }
+
+  /**
+   * Refuses to resume {@code plan} from this checkpoint unless it was taken of the same payload
+   * (metadata size and hash) at a step boundary of it.
+   */
+  void checkFits(long metadataSize, byte[] metadataSha256, PayloadPlan plan)
+      throws PayloadException {
+    if (metadataSize() != metadataSize
+        || !java.security.MessageDigest.isEqual(metadataSha256(), metadataSha256)) {
+      throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
+          "the checkpoint belongs to a different payload");
+    }
+    if (nextOperation() > plan.steps().size()) {
+      throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
+          "the checkpoint is past the last operation");
+    }
+    long expectedOffset = signatureBlob().length > 0
+        ? plan.blobAreaSize() + plan.signaturesSize()
+        : nextOperation() < plan.steps().size() ? plan.steps().get(nextOperation()).dataOffset()
+        : plan.blobAreaSize();
+    if (nextDataOffset() != expectedOffset) {
+      throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
+          "the checkpoint's data offset does not match its operation");
+    }
   }
 }

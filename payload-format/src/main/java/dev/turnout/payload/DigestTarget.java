@@ -12,7 +12,7 @@ final class DigestTarget implements PayloadTarget {
   private static final int WINDOW = PayloadLimits.MAX_BLOCK_SIZE;
 
   private final long size;
-  private final MessageDigest md = PayloadConsumer.sha256();
+  private final MessageDigest md = CrauFormat.sha256();
   private final byte[] tail = new byte[2 * WINDOW];
   private int tailLength;
   private long next;

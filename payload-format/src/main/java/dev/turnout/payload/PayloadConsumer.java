@@ -6,17 +6,10 @@ import dev.turnout.payload.proto.UpdateMetadata.InstallInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 
 /**
@@ -35,12 +28,7 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
  * {@link #write} and {@link #checkpoint} are called from one thread.
  */
 public final class PayloadConsumer implements AutoCloseable {
-  static final byte[] MAGIC = {'C', 'r', 'A', 'U'};
-  static final int HEADER_SIZE = 20;
-
   private enum State { HEADER, MANIFEST, BLOBS, SIGNATURE, DONE }
-
-  private record Candidate(int nextStep, long nextDataOffset, byte[] hashState) {}
 
   private final PayloadTarget partition;
   private final PayloadTarget kernel;
@@ -51,13 +39,11 @@ public final class PayloadConsumer implements AutoCloseable {
   private final PayloadLimits limits;
   private final Checkpoint resume;
   private final boolean verifyTargets;
-  private final ExecutorService pool;
-  private final Semaphore inFlight;
-  private final int maxInFlight;
+  private final ApplyPool pool;
 
   private State state = State.HEADER;
   private long position;
-  private final byte[] header = new byte[HEADER_SIZE];
+  private final byte[] header = new byte[CrauFormat.HEADER_SIZE];
   private byte[] manifestBytes;
   private int filled;
   private long metadataSize;
@@ -69,13 +55,9 @@ public final class PayloadConsumer implements AutoCloseable {
   private byte[] signedHashState = new byte[0];
   private byte[] signatureBlob;
 
-  private final ArrayDeque<Candidate> candidates = new ArrayDeque<>();
-  private Candidate durable;
-  private final BitSet completed = new BitSet();
-  private int completedPrefix;
-  private volatile PayloadException failure;
+  private ResumePoints points;
 
-  private PayloadConsumer(Builder b) {
+  PayloadConsumer(PayloadConsumerBuilder b) {
     this.partition = Objects.requireNonNull(b.partition, "partition target");
     this.kernel = b.kernel;
     this.pcrPolicy = b.pcrPolicy;
@@ -85,113 +67,25 @@ public final class PayloadConsumer implements AutoCloseable {
     this.limits = b.limits;
     this.resume = b.resume;
     this.verifyTargets = b.verifyTargets;
-    int threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
-    this.maxInFlight = 2 * threads;
-    this.inFlight = new Semaphore(maxInFlight);
-    this.pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "payload-apply");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool = new ApplyPool(b.threads);
     this.hash = resume == null ? new SHA256Digest() : new SHA256Digest(resume.hashState());
   }
 
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Configuration of one apply. */
-  public static final class Builder {
-    private PayloadTarget partition;
-    private PayloadTarget kernel;
-    private PayloadTarget pcrPolicy;
-    private List<Keys.TrustedKey> trustedKeys = List.of();
-    private Long expectedSize;
-    private String expectedSha256;
-    private PayloadLimits limits = PayloadLimits.DEFAULT;
-    private Checkpoint resume;
-    private int threads;
-    private boolean verifyTargets = true;
-
-    /** The USR partition to write (required). */
-    public Builder partition(PayloadTarget t) {
-      this.partition = t;
-      return this;
-    }
-
-    /** Where the KERNEL procedure goes; without it the kernel is checked and discarded. */
-    public Builder kernel(PayloadTarget t) {
-      this.kernel = t;
-      return this;
-    }
-
-    /** Where the PCR_POLICY procedure goes; without it the policy is checked and discarded. */
-    public Builder pcrPolicy(PayloadTarget t) {
-      this.pcrPolicy = t;
-      return this;
-    }
-
-    /** Keys whose version-2 signature is accepted; none means every payload is rejected. */
-    public Builder trustedKeys(List<Keys.TrustedKey> keys) {
-      this.trustedKeys = keys;
-      return this;
-    }
-
-    /** Omaha's {@code size}: the payload must be exactly this long (error 11). */
-    public Builder expectedSize(long size) {
-      this.expectedSize = size;
-      return this;
-    }
-
-    /** Omaha's {@code sha256}, base64: the payload hash must match it as a string (error 10). */
-    public Builder expectedSha256(String base64) {
-      this.expectedSha256 = base64;
-      return this;
-    }
-
-    public Builder limits(PayloadLimits l) {
-      this.limits = l;
-      return this;
-    }
-
-    /** Decompression threads; 0 (the default) for one per core. */
-    public Builder threads(int n) {
-      this.threads = n;
-      return this;
-    }
-
-    /**
-     * Leave reading back the partition and kernel to the caller ({@link PayloadResult} carries the
-     * manifest's sizes and hashes for it); {@link #finish()} still checks size, hashes and
-     * signature. The update daemon verifies the partition as a stage of its own.
-     */
-    public Builder deferTargetVerification() {
-      this.verifyTargets = false;
-      return this;
-    }
-
-    /** Continue an interrupted apply; feed it the metadata, then the rest from the checkpoint. */
-    public Builder resumeFrom(Checkpoint cp) {
-      this.resume = cp;
-      return this;
-    }
-
-    public PayloadConsumer build() {
-      return new PayloadConsumer(this);
-    }
+  public static PayloadConsumerBuilder builder() {
+    return new PayloadConsumerBuilder();
   }
 
   // ------------------------------------------------------------------ feeding
 
   /** Consumes all of {@code data}. Blocks while too many operations are in flight. */
   public void write(ByteBuffer data) throws PayloadException {
-    rethrow();
+    pool.rethrow();
     while (data.hasRemaining()) {
       switch (state) {
         case HEADER -> {
-          int n = take(data, header, filled, HEADER_SIZE - filled, resume == null);
+          int n = take(data, header, filled, CrauFormat.HEADER_SIZE - filled, resume == null);
           filled += n;
-          if (filled == HEADER_SIZE) {
+          if (filled == CrauFormat.HEADER_SIZE) {
             onHeader();
           }
         }
@@ -222,7 +116,7 @@ public final class PayloadConsumer implements AutoCloseable {
             "the payload continues past its end at byte " + position);
       }
     }
-    rethrow();
+    pool.rethrow();
   }
 
   /** Copies up to {@code want} bytes into {@code dst}, hashing them; advances the position. */
@@ -237,21 +131,7 @@ public final class PayloadConsumer implements AutoCloseable {
   }
 
   private void onHeader() throws PayloadException {
-    if (!Arrays.equals(header, 0, 4, MAGIC, 0, 4)) {
-      throw new PayloadException(ErrorCode.DOWNLOAD_INVALID_METADATA_MAGIC_STRING,
-          "not a CrAU payload (it starts with " + printable(header, 4) + ")");
-    }
-    long version = ByteBuffer.wrap(header, 4, 8).getLong();
-    if (version != 1) {
-      throw new PayloadException(ErrorCode.DOWNLOAD_INVALID_METADATA_MAGIC_STRING,
-          "unsupported payload format version " + Long.toUnsignedString(version) + " (only 1)");
-    }
-    long size = ByteBuffer.wrap(header, 12, 8).getLong();
-    if (size <= 0 || size > limits.maxManifestSize()) {
-      throw new PayloadException(ErrorCode.DOWNLOAD_INVALID_METADATA_SIZE, "manifest size "
-          + Long.toUnsignedString(size) + " is outside 1.." + limits.maxManifestSize());
-    }
-    manifestBytes = new byte[(int) size];
+    manifestBytes = new byte[(int) CrauFormat.manifestSize(header, limits.maxManifestSize())];
     filled = 0;
     state = State.MANIFEST;
   }
@@ -265,37 +145,20 @@ public final class PayloadConsumer implements AutoCloseable {
           "the manifest cannot be parsed: " + e.getMessage(), e);
     }
     plan = PayloadPlan.of(m, partition.size(), limits);
-    metadataSize = HEADER_SIZE + manifestBytes.length;
-    MessageDigest md = sha256();
+    metadataSize = CrauFormat.HEADER_SIZE + manifestBytes.length;
+    MessageDigest md = CrauFormat.sha256();
     md.update(header);
     md.update(manifestBytes);
     metadataSha256 = md.digest();
     manifestBytes = null;
-    durable = new Candidate(0, 0, hash.getEncodedState());
+    points = new ResumePoints(new ResumePoints.Point(0, 0, hash.getEncodedState()));
     if (resume != null) {
-      if (resume.metadataSize() != metadataSize
-          || !MessageDigest.isEqual(resume.metadataSha256(), metadataSha256)) {
-        throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
-            "the checkpoint belongs to a different payload");
-      }
-      if (resume.nextOperation() > plan.steps().size()) {
-        throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
-            "the checkpoint is past the last operation");
-      }
+      resume.checkFits(metadataSize, metadataSha256, plan);
       stepIndex = resume.nextOperation();
       position = resume.resumeOffset();
       signedHashState = resume.signedHashState();
-      completedPrefix = stepIndex;
-      durable = new Candidate(stepIndex, resume.nextDataOffset(), resume.hashState());
-      long expectedOffset = stepIndex < plan.steps().size()
-          ? plan.steps().get(stepIndex).dataOffset() : plan.blobAreaSize();
-      if (resume.signatureBlob().length > 0) {
-        expectedOffset = plan.blobAreaSize() + plan.signaturesSize();
-      }
-      if (resume.nextDataOffset() != expectedOffset) {
-        throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
-            "the checkpoint's data offset does not match its operation");
-      }
+      points = new ResumePoints(new ResumePoints.Point(stepIndex, resume.nextDataOffset(),
+          resume.hashState()));
       if (resume.signatureBlob().length > 0) {
         signatureBlob = resume.signatureBlob();
         state = State.DONE;
@@ -332,13 +195,13 @@ public final class PayloadConsumer implements AutoCloseable {
 
   private void dispatch(Step step, byte[] data) throws PayloadException {
     if (data.length > 0) {
-      byte[] actual = sha256().digest(data);
+      byte[] actual = CrauFormat.sha256().digest(data);
       if (!MessageDigest.isEqual(actual, step.op().getDataSha256Hash().toByteArray())) {
         throw new PayloadException(ErrorCode.DOWNLOAD_OPERATION_HASH_MISMATCH,
             step.label() + ": data does not match its data_sha256_hash");
       }
     }
-    candidates.add(new Candidate(step.index() + 1, step.dataOffset() + step.dataLength(),
+    points.offer(new ResumePoints.Point(step.index() + 1, step.dataOffset() + step.dataLength(),
         hash.getEncodedState()));
     PayloadTarget target = switch (step.sink()) {
       case PARTITION -> partition;
@@ -346,59 +209,12 @@ public final class PayloadConsumer implements AutoCloseable {
       case PCR_POLICY -> pcrPolicy;
       case DISCARD -> null;
     };
-    try {
-      inFlight.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PayloadException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "interrupted", e);
-    }
-    rethrowReleasing();
-    pool.execute(() -> {
-      try {
-        if (target != null && failure == null) {
-          OperationExecutor.execute(step, data, plan.blockSize(), target);
-        }
-        complete(step.index());
-      } catch (PayloadException e) {
-        fail(e);
-      } catch (RuntimeException e) {
-        fail(new PayloadException(ErrorCode.DOWNLOAD_OPERATION_EXECUTION_ERROR,
-            step.label() + ": " + e, e));
-      } finally {
-        inFlight.release();
+    pool.submit(step.label(), () -> {
+      if (target != null) {
+        OperationExecutor.execute(step, data, plan.blockSize(), target);
       }
+      points.finished(step.index());
     });
-  }
-
-  private synchronized void complete(int index) {
-    completed.set(index);
-    while (completed.get(completedPrefix)) {
-      completedPrefix++;
-    }
-  }
-
-  private synchronized int completedPrefix() {
-    return completedPrefix;
-  }
-
-  private synchronized void fail(PayloadException e) {
-    if (failure == null) {
-      failure = e;
-    }
-  }
-
-  private void rethrow() throws PayloadException {
-    PayloadException f = failure;
-    if (f != null) {
-      throw f;
-    }
-  }
-
-  private void rethrowReleasing() throws PayloadException {
-    if (failure != null) {
-      inFlight.release();
-      rethrow();
-    }
   }
 
   // ------------------------------------------------------------------ progress and checkpoints
@@ -413,21 +229,14 @@ public final class PayloadConsumer implements AutoCloseable {
     return plan == null ? -1 : metadataSize + plan.blobAreaSize() + plan.signaturesSize();
   }
 
-  /** The manifest, once read. */
-  public DeltaArchiveManifest manifest() {
-    return plan == null ? null : plan.manifest();
+  /** Whether the payload carries install procedures (a kernel), once the manifest is read. */
+  public boolean hasProcedures() {
+    return plan != null && plan.manifest().getProceduresCount() > 0;
   }
 
   /** Waits until every dispatched operation has been written (or one failed). */
   public void drain() throws PayloadException {
-    try {
-      inFlight.acquire(maxInFlight);
-      inFlight.release(maxInFlight);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PayloadException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "interrupted", e);
-    }
-    rethrow();
+    pool.drain();
   }
 
   /**
@@ -435,26 +244,23 @@ public final class PayloadConsumer implements AutoCloseable {
    * the longest prefix of finished operations. Null before the manifest was read.
    */
   public Checkpoint checkpoint() throws PayloadException {
-    rethrow();
+    pool.rethrow();
     if (plan == null) {
       return null;
     }
-    int done = completedPrefix();
-    Candidate best = null;
-    while (!candidates.isEmpty() && candidates.peek().nextStep() <= done) {
-      best = candidates.poll();
-    }
-    boolean all = done == plan.steps().size() && state == State.DONE;
+    ResumePoints.Point best = points.next();
+    boolean all = points.finishedPrefix() == plan.steps().size() && state == State.DONE;
     if (best != null || all) {
       forceTargets();
       if (best != null) {
-        durable = best;
+        points.advance(best);
       }
     }
     if (all) {
       return new Checkpoint(plan.steps().size(), plan.blobAreaSize() + plan.signaturesSize(),
           hash.getEncodedState(), signedHashState, signatureBlob, metadataSize, metadataSha256);
     }
+    ResumePoints.Point durable = points.durable();
     return new Checkpoint(durable.nextStep(), durable.nextDataOffset(), durable.hashState(),
         durable.nextStep() == plan.steps().size() ? signedHashState : new byte[0], new byte[0],
         metadataSize, metadataSha256);
@@ -482,7 +288,7 @@ public final class PayloadConsumer implements AutoCloseable {
    * written partition and kernel. Returns only when all of it holds.
    */
   public PayloadResult finish() throws PayloadException {
-    rethrow();
+    pool.rethrow();
     if (state != State.DONE) {
       String where = plan == null ? "in its header or manifest"
           : "; " + totalSize() + " bytes expected";
@@ -496,13 +302,13 @@ public final class PayloadConsumer implements AutoCloseable {
       throw new PayloadException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR,
           "the payload is " + size + " bytes, the update server said " + expectedSize);
     }
-    byte[] whole = finalHash(hash);
+    byte[] whole = CrauFormat.finalHash(hash);
     if (expectedSha256 != null && !expectedSha256.equals(Base64.getEncoder().encodeToString(whole))) {
       throw new PayloadException(ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR, "the payload's SHA-256 "
           + Base64.getEncoder().encodeToString(whole) + " is not the " + expectedSha256
           + " the update server announced");
     }
-    byte[] signedHash = finalHash(new SHA256Digest(signedHashState));
+    byte[] signedHash = CrauFormat.finalHash(new SHA256Digest(signedHashState));
     if (!plan.signed()) {
       throw new PayloadException(ErrorCode.SIGNED_DELTA_PAYLOAD_EXPECTED_ERROR,
           "the payload is not signed");
@@ -510,7 +316,8 @@ public final class PayloadConsumer implements AutoCloseable {
     String key = Signatures.verify(signatureBlob, signedHash, trustedKeys);
     InstallInfo info = plan.manifest().getNewPartitionInfo();
     if (verifyTargets) {
-      verifyTarget(partition, info, ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
+      PartitionVerifier.verify(partition, info.getSize(), info.getHash().toByteArray(),
+          ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
       finishFile(kernel, plan.kernelInfo(), ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the kernel");
       finishFile(pcrPolicy, plan.pcrInfo(), ErrorCode.NEW_PCR_POLICY_VERIFICATION_ERROR,
           "the PCR policy");
@@ -520,64 +327,17 @@ public final class PayloadConsumer implements AutoCloseable {
         plan.kernelInfo() == null ? new byte[0] : plan.kernelInfo().getHash().toByteArray());
   }
 
-  private static byte[] finalHash(SHA256Digest d) {
-    SHA256Digest copy = new SHA256Digest(d);
-    byte[] out = new byte[32];
-    copy.doFinal(out, 0);
-    return out;
-  }
-
-  private void finishFile(PayloadTarget t, InstallInfo info, ErrorCode code, String what)
+  private static void finishFile(PayloadTarget t, InstallInfo info, ErrorCode code, String what)
       throws PayloadException {
-    if (t == null || info == null) {
-      return;
+    if (t != null && info != null) {
+      PartitionVerifier.truncateAndVerify(t, info.getSize(), info.getHash().toByteArray(), code,
+          what);
     }
-    try {
-      t.truncate(info.getSize());
-      t.force();
-    } catch (IOException e) {
-      throw new PayloadException(code, what + ": cannot cut to " + info.getSize() + " bytes", e);
-    }
-    verifyTarget(t, info, code, what);
-  }
-
-  private static void verifyTarget(PayloadTarget t, InstallInfo info, ErrorCode code, String what)
-      throws PayloadException {
-    byte[] actual;
-    try {
-      actual = t.sha256(info.getSize());
-    } catch (IOException e) {
-      throw new PayloadException(code, what + ": reading it back failed: " + e.getMessage(), e);
-    }
-    if (!MessageDigest.isEqual(actual, info.getHash().toByteArray())) {
-      throw new PayloadException(code, what + " does not match the manifest's SHA-256 after writing");
-    }
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String printable(byte[] b, int n) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      sb.append(String.format("%02x", b[i]));
-    }
-    return "0x" + sb;
   }
 
   /** Stops the worker threads; the targets stay open (their owner closes them). */
   @Override
   public void close() {
-    pool.shutdownNow();
-    try {
-      pool.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pool.close();
   }
 }

@@ -26,23 +26,23 @@ public record PayloadFile(Path path, long fileSize, long manifestSize, long meta
   public static PayloadFile read(Path path, PayloadLimits limits) throws IOException {
     try (FileChannel ch = FileChannel.open(path)) {
       long fileSize = ch.size();
-      ByteBuffer header = ByteBuffer.allocate(PayloadConsumer.HEADER_SIZE);
+      ByteBuffer header = ByteBuffer.allocate(CrauFormat.HEADER_SIZE);
       readFully(ch, header, 0);
       byte[] magic = new byte[4];
       header.flip().get(magic);
-      if (!java.util.Arrays.equals(magic, PayloadConsumer.MAGIC)) {
+      if (!java.util.Arrays.equals(magic, CrauFormat.MAGIC)) {
         throw new PayloadException(ErrorCode.DOWNLOAD_INVALID_METADATA_MAGIC_STRING,
             path + " is not a CrAU payload");
       }
       header.getLong();
       long manifestSize = header.getLong();
       if (manifestSize <= 0 || manifestSize > limits.maxManifestSize()
-          || PayloadConsumer.HEADER_SIZE + manifestSize > fileSize) {
+          || CrauFormat.HEADER_SIZE + manifestSize > fileSize) {
         throw new PayloadException(ErrorCode.DOWNLOAD_INVALID_METADATA_SIZE,
             "manifest size " + Long.toUnsignedString(manifestSize) + " does not fit the file");
       }
       ByteBuffer mb = ByteBuffer.allocate((int) manifestSize);
-      readFully(ch, mb, PayloadConsumer.HEADER_SIZE);
+      readFully(ch, mb, CrauFormat.HEADER_SIZE);
       DeltaArchiveManifest m;
       try {
         m = DeltaArchiveManifest.parseFrom(mb.array());
@@ -50,7 +50,7 @@ public record PayloadFile(Path path, long fileSize, long manifestSize, long meta
         throw new PayloadException(ErrorCode.DOWNLOAD_MANIFEST_PARSE_ERROR,
             "the manifest cannot be parsed: " + e.getMessage(), e);
       }
-      long metadata = PayloadConsumer.HEADER_SIZE + manifestSize;
+      long metadata = CrauFormat.HEADER_SIZE + manifestSize;
       UpdateMetadata.Signatures sigs = null;
       if (m.hasSignaturesOffset() && m.getSignaturesSize() > 0) {
         long at = metadata + m.getSignaturesOffset();

@@ -81,7 +81,7 @@ public final class PayloadGenerator {
 
   /** Cuts a file into operations, compressing up to 2x threads chunks at a time in order. */
   private Chunked chunk(Path file, OutputStream blobOut, long[] blobOffset) throws IOException {
-    MessageDigest whole = PayloadConsumer.sha256();
+    MessageDigest whole = CrauFormat.sha256();
     List<InstallOperation> ops = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "payload-compress");
@@ -143,7 +143,7 @@ public final class PayloadGenerator {
         .setDataOffset((int) blobOffset[0]).setDataLength(b.data().length)
         .addDstExtents(Extent.newBuilder().setStartBlock(b.offset() / BLOCK_SIZE)
             .setNumBlocks(PayloadPlan.roundUp(b.rawLength(), BLOCK_SIZE) / BLOCK_SIZE))
-        .setDataSha256Hash(ByteString.copyFrom(PayloadConsumer.sha256().digest(b.data())))
+        .setDataSha256Hash(ByteString.copyFrom(CrauFormat.sha256().digest(b.data())))
         .build();
     blobOffset[0] += b.data().length;
     if (blobOffset[0] >= PayloadLimits.MAX_BLOB_AREA) {

@@ -39,7 +39,7 @@ public final class PayloadSigner {
     PayloadFile in = PayloadFile.read(payload);
     DeltaArchiveManifest m = withSignatureOp(unsigned(in), in.blobAreaSize(),
         Signatures.blobSize(signatureSizes));
-    MessageDigest md = PayloadConsumer.sha256();
+    MessageDigest md = CrauFormat.sha256();
     md.update(header(m));
     md.update(m.toByteArray());
     try (FileChannel ch = FileChannel.open(payload)) {
@@ -123,7 +123,7 @@ public final class PayloadSigner {
   }
 
   static byte[] header(DeltaArchiveManifest m) {
-    return ByteBuffer.allocate(PayloadConsumer.HEADER_SIZE).put(PayloadConsumer.MAGIC)
+    return ByteBuffer.allocate(CrauFormat.HEADER_SIZE).put(CrauFormat.MAGIC)
         .putLong(1).putLong(m.getSerializedSize()).array();
   }
 

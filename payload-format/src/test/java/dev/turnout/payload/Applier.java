@@ -59,12 +59,12 @@ final class Applier implements AutoCloseable {
       f.write(guard);
     }
     this.channel = FileChannel.open(disk, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    this.partition = PayloadTarget.range(channel, GUARD, partitionSize);
+    this.partition = PayloadTargets.range(channel, GUARD, partitionSize);
     this.kernelPath = dir.resolve("vmlinuz-b");
-    this.kernel = PayloadTarget.growingFile(kernelPath, PayloadLimits.DEFAULT.maxKernelSize());
+    this.kernel = PayloadTargets.growingFile(kernelPath, PayloadLimits.DEFAULT.maxKernelSize());
   }
 
-  PayloadConsumer.Builder consumer(List<Keys.TrustedKey> keys) {
+  PayloadConsumerBuilder consumer(List<Keys.TrustedKey> keys) {
     return PayloadConsumer.builder().partition(partition).kernel(kernel).trustedKeys(keys)
         .threads(2);
   }

@@ -35,7 +35,7 @@ class CheckpointTest {
     file = PayloadFile.read(p);
   }
 
-  private static PayloadConsumer.Builder consumer(VolatileTarget part, VolatileTarget k)
+  private static PayloadConsumerBuilder consumer(VolatileTarget part, VolatileTarget k)
       throws Exception {
     return PayloadConsumer.builder().partition(part).kernel(k).threads(2)
         .trustedKeys(List.of(TestPayloads.devPublic()));
@@ -92,7 +92,7 @@ class CheckpointTest {
       // Power cut: only forced data survives; the checkpoint goes through its encoded form.
       VolatileTarget part2 = new VolatileTarget(part.durable());
       VolatileTarget k2 = new VolatileTarget(k.durable());
-      PayloadConsumer.Builder b = consumer(part2, k2);
+      PayloadConsumerBuilder b = consumer(part2, k2);
       if (cp != null) {
         b.resumeFrom(Checkpoint.decode(cp.encode()));
       }

@@ -193,7 +193,7 @@ public final class MutationCorpus {
         .addPartitionOperations(InstallOperation.newBuilder()
             .setType(InstallOperation.Type.REPLACE_BZ).setDataOffset(0)
             .setDataLength(bomb.length)
-            .setDataSha256Hash(ByteString.copyFrom(PayloadConsumer.sha256().digest(bomb)))
+            .setDataSha256Hash(ByteString.copyFrom(CrauFormat.sha256().digest(bomb)))
             .addDstExtents(Extent.newBuilder().setStartBlock(partitionSize / 4096 - blocks)
                 .setNumBlocks(blocks)))
         .setNewPartitionInfo(file.manifest().getNewPartitionInfo().toBuilder().setSize(4096))

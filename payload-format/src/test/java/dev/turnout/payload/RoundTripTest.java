@@ -43,7 +43,7 @@ class RoundTripTest {
       assertThat(r.size()).isEqualTo(Files.size(payload));
       assertThat(r.newPartitionSize()).isEqualTo(imageSize);
       assertThat(r.verifiedBy()).isEqualTo("flatcar-developer-v1.pub.pem");
-      assertThat(r.sha256()).isEqualTo(PayloadConsumer.sha256().digest(Files.readAllBytes(payload)));
+      assertThat(r.sha256()).isEqualTo(CrauFormat.sha256().digest(Files.readAllBytes(payload)));
     }
   }
 }

@@ -2,9 +2,11 @@ package dev.turnout.payload.cli;
 
 import dev.turnout.payload.Keys;
 import dev.turnout.payload.PayloadConsumer;
+import dev.turnout.payload.PayloadConsumerBuilder;
 import dev.turnout.payload.PayloadLimits;
 import dev.turnout.payload.PayloadResult;
 import dev.turnout.payload.PayloadTarget;
+import dev.turnout.payload.PayloadTargets;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,10 +48,10 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
     PrintWriter out = spec.commandLine().getOut();
-    try (PayloadTarget part = PayloadTarget.open(target);
+    try (PayloadTarget part = PayloadTargets.open(target);
         PayloadTarget kernel = kernelOut == null ? null
-            : PayloadTarget.growingFile(kernelOut, PayloadLimits.DEFAULT.maxKernelSize())) {
-      PayloadConsumer.Builder b = PayloadConsumer.builder().partition(part).kernel(kernel)
+            : PayloadTargets.growingFile(kernelOut, PayloadLimits.DEFAULT.maxKernelSize())) {
+      PayloadConsumerBuilder b = PayloadConsumer.builder().partition(part).kernel(kernel)
           .trustedKeys(keys).threads(threads);
       if (sha256 != null) {
         b.expectedSha256(sha256);
@@ -62,7 +64,7 @@ final class ApplyCommand implements Callable<Integer> {
         out.printf("payload:   %s, %d bytes, sha256 %s%n", payload, r.size(), r.sha256Base64());
         out.printf("signature: version 2 verified by %s%n", r.verifiedBy());
         out.printf("partition: %d bytes written to %s and verified%n", r.newPartitionSize(), target);
-        if (c.manifest().getProceduresCount() > 0) {
+        if (c.hasProcedures()) {
           out.printf(kernelOut != null ? "kernel:    written to %s and verified%n"
               : "kernel:    operation hashes checked, not kept (no --kernel-out)%n", kernelOut);
         }

@@ -5,6 +5,7 @@ import dev.turnout.payload.PayloadConsumer;
 import dev.turnout.payload.PayloadLimits;
 import dev.turnout.payload.PayloadResult;
 import dev.turnout.payload.PayloadTarget;
+import dev.turnout.payload.PayloadTargets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,8 +30,8 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
-    try (PayloadTarget part = PayloadTarget.digestOnly(1L << 44);
-        PayloadTarget kernel = PayloadTarget.digestOnly(PayloadLimits.DEFAULT.maxKernelSize());
+    try (PayloadTarget part = PayloadTargets.digestOnly(1L << 44);
+        PayloadTarget kernel = PayloadTargets.digestOnly(PayloadLimits.DEFAULT.maxKernelSize());
         PayloadConsumer c = PayloadConsumer.builder().partition(part).kernel(kernel)
             .trustedKeys(keys).threads(1).build()) {
       PayloadResult r = PayloadRun.stream(payload, c);
