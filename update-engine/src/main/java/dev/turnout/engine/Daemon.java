@@ -1,27 +1,40 @@
 package dev.turnout.engine;
 
 import dev.turnout.engine.attempt.CheckScheduler;
+import dev.turnout.engine.attempt.Stages;
 import dev.turnout.engine.attempt.UpdateAttempter;
 import dev.turnout.engine.boot.BootMarker;
+import dev.turnout.engine.boot.BootSlots;
+import dev.turnout.engine.boot.Disks;
+import dev.turnout.engine.boot.FileDisks;
+import dev.turnout.engine.boot.KernelBootSlots;
+import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.dbus.ManagerService;
+import dev.turnout.engine.http.HttpClients;
+import dev.turnout.engine.http.HttpPayloadSource;
+import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.omaha.HttpOmahaTransport;
+import dev.turnout.engine.omaha.OmahaClient;
+import dev.turnout.engine.omaha.OmahaParamsLoader;
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.stages.Check;
+import dev.turnout.engine.stages.Configure;
+import dev.turnout.engine.stages.DownloadAndApply;
+import dev.turnout.engine.stages.MarkTargetUnbootable;
+import dev.turnout.engine.stages.Plan;
+import dev.turnout.engine.stages.Postinstall;
+import dev.turnout.engine.stages.Report;
+import dev.turnout.engine.stages.SetActive;
+import dev.turnout.engine.stages.Verify;
 import dev.turnout.engine.state.PayloadState;
 import dev.turnout.engine.state.ResumeStore;
 import dev.turnout.engine.state.RollbackGuard;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Hooks;
+import dev.turnout.engine.system.ProcessHooks;
 import dev.turnout.engine.system.RealTimers;
 import dev.turnout.engine.system.SystemPaths;
-
-import dev.turnout.engine.dbus.Manager;
-import dev.turnout.engine.dbus.ManagerService;
-import dev.turnout.engine.http.HttpClients;
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.omaha.OmahaClient;
-import dev.turnout.engine.omaha.OmahaParamsLoader;
-import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.engine.stages.DownloadAndApply;
-import dev.turnout.engine.stages.PlanUpdate;
-import dev.turnout.engine.stages.Postinstall;
 import dev.turnout.payload.Keys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,8 +57,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every part once, from the options, and wires them. Nothing else in
- * the daemon looks up a global, a clock or an absolute path.
+ * The composition root: builds every part once, from the options and the environment, and wires
+ * them. The real clock, timers, HTTP, disks, hooks and bus are chosen here and nowhere else.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -58,6 +71,7 @@ public final class Daemon implements AutoCloseable {
   private final RealTimers timers = new RealTimers();
   private final DBusConnection bus;
 
+  /** @param env the process environment: proxies for HTTP, what hooks may see */
   public Daemon(Options o, Map<String, String> env) throws IOException, DBusException {
     SystemPaths paths = new SystemPaths(o.root());
     Prefs prefs = new Prefs(paths.prefsDir());
@@ -66,22 +80,30 @@ public final class Daemon implements AutoCloseable {
     Random random = new SecureRandom();
     OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
         OmahaParamsLoader.machineArch());
-    HttpSettings http = o.http();
+    HttpSettings http = o.http().withEnvironment(env);
     String caBundle = loader.load().extraCaBundle();
     if (caBundle != null) {
       http = http.withExtraCaBundle(paths.resolve(caBundle));
     }
-    OkHttpClient client = HttpClients.create(http);
+    OkHttpClient client = HttpClients.create(http, System::nanoTime);
+    OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, http.maxResponseBytes()));
     PayloadState payloadState = new PayloadState(prefs, clock, random);
     ResumeStore resume = new ResumeStore(prefs);
-    Hooks hooks = new Hooks(env, Duration.ofMinutes(10));
-    BootMarker marker = new BootMarker(paths, o.disk(), hooks);
-    attempter = new UpdateAttempter(new UpdateAttempter.Parts(paths, prefs, loader,
-        new OmahaClient(client, http), payloadState, resume,
-        new PlanUpdate(paths, o.disk(), payloadState, resume),
-        new Postinstall(paths, hooks, resume), marker, new RollbackGuard(prefs, clock), clock));
-    attempter.setDownload(new DownloadAndApply(client, http, trustedKeys(paths), resume,
-        payloadState, attempter.downloadListener(), o.tuning(), clock));
+    RollbackGuard rollbacks = new RollbackGuard(prefs, clock);
+    Disks disks = new FileDisks();
+    BootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
+    Hooks hooks = new ProcessHooks(env, Duration.ofMinutes(10));
+    BootMarker marker = new BootMarker(paths, slots, disks, hooks);
+    Stages stages = new Stages(new Configure(loader),
+        new Check(omaha, prefs, rollbacks, marker::markNow, clock),
+        new Plan(paths, slots, payloadState, resume, rollbacks),
+        new MarkTargetUnbootable(disks),
+        new DownloadAndApply(new HttpPayloadSource(client), disks, trustedKeys(paths), resume,
+            payloadState, o.tuning(), clock, timers),
+        new Verify(disks), new Postinstall(paths, hooks, resume), new SetActive(disks),
+        new Report(paths, prefs, resume, rollbacks));
+    attempter = new UpdateAttempter(stages,
+        new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume, clock));
 
     bus = o.busAddress() != null ? DBusConnectionBuilder.forAddress(o.busAddress()).build()
         : DBusConnectionBuilder.forSystemBus().build();
@@ -133,7 +155,6 @@ public final class Daemon implements AutoCloseable {
 
   /** root, the daemon's own user and {@code core} (from the passwd file) may change state. */
   static Set<Long> allowedUids(SystemPaths paths) {
-    // root, and whoever runs the daemon (a test or demo running it unprivileged).
     Set<Long> uids = new HashSet<>();
     uids.add(0L);
     uids.add(new com.sun.security.auth.module.UnixSystem().getUid());

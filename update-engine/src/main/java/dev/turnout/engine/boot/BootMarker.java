@@ -4,12 +4,9 @@ import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.engine.system.Timers;
-
-import dev.turnout.engine.stages.ReportComplete;
 import dev.turnout.gpt.GptDisk;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,13 +26,15 @@ public final class BootMarker {
   private static final Logger LOG = LoggerFactory.getLogger(BootMarker.class);
 
   private final SystemPaths paths;
-  private final Path diskOverride;
+  private final BootSlots slots;
+  private final Disks disks;
   private final Hooks hooks;
   private final AtomicBoolean done = new AtomicBoolean();
 
-  public BootMarker(SystemPaths paths, Path diskOverride, Hooks hooks) {
+  public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks) {
     this.paths = paths;
-    this.diskOverride = diskOverride;
+    this.slots = slots;
+    this.disks = disks;
     this.hooks = hooks;
   }
 
@@ -44,17 +43,12 @@ public final class BootMarker {
     timers.schedule(delay, this::markNow);
   }
 
-  /** update_engine forces the marking before the first update check. */
-  public void markBeforeCheck() {
-    markNow();
-  }
-
   /** Runs once per daemon: health checks, then markGood; returns whether it marked. */
   public boolean markNow() {
     if (!done.compareAndSet(false, true)) {
       return false;
     }
-    if (Files.exists(ReportComplete.marker(paths))) {
+    if (Files.exists(paths.updateCompletedMarker())) {
       LOG.info("an installed update awaits a reboot; not marking the booted partition good");
       return false;
     }
@@ -66,8 +60,8 @@ public final class BootMarker {
             + " loader will fall back if this boot does not succeed", f.hook(), f.exitCode());
         return false;
       }
-      BootSlot slot = BootSlot.find(paths, diskOverride);
-      try (GptDisk disk = GptDisk.open(slot.disk(), true)) {
+      BootSlot slot = slots.find();
+      try (GptDisk disk = disks.gpt(slot.disk(), true)) {
         disk.markGood(slot.booted().number());
       }
       LOG.info("marked {} ({}) good: successful=1 tries=0, highest priority",

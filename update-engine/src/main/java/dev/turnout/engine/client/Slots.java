@@ -1,6 +1,8 @@
 package dev.turnout.engine.client;
 
 import dev.turnout.engine.boot.BootSlot;
+import dev.turnout.engine.boot.FileDisks;
+import dev.turnout.engine.boot.KernelBootSlots;
 import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.GptDisk;
@@ -22,7 +24,7 @@ final class Slots {
   static int print(Path root, Path disk, PrintStream out) {
     BootSlot slot;
     try {
-      slot = BootSlot.find(new SystemPaths(root), disk);
+      slot = new KernelBootSlots(new SystemPaths(root), disk, new FileDisks()).find();
     } catch (UpdateException e) {
       System.err.println("update_engine_client: " + e.getMessage());
       return 1;

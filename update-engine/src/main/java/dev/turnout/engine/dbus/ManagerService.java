@@ -1,13 +1,12 @@
 package dev.turnout.engine.dbus;
 
+import dev.turnout.engine.attempt.UpdateAttempter;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.StatusListener;
-import dev.turnout.engine.attempt.UpdateAttempter;
 import java.util.Set;
 import org.freedesktop.dbus.DBusCallInfo;
 import org.freedesktop.dbus.connections.base.AbstractConnectionBase;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.errors.AccessDenied;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBus;
@@ -15,24 +14,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The exported {@code /com/coreos/update1} object. Authorization in depth: besides the bus policy,
- * {@code AttemptUpdate} and {@code ResetStatus} check the caller's UID
- * ({@code GetConnectionUnixUser}) against root and the {@code core} user, and answer anyone else
- * with {@code org.freedesktop.DBus.Error.AccessDenied}. {@code GetStatus} is open to whoever the
- * policy lets through (locksmith).
+ * The exported {@code /com/coreos/update1} object. {@code AttemptUpdate} and {@code ResetStatus}
+ * pass the {@link Authorizer} first; {@code GetStatus} is open to whoever the bus policy lets
+ * through (locksmith). Every status change goes out as a {@code StatusUpdate} signal.
  */
 public final class ManagerService implements Manager, StatusListener {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerService.class);
 
   private final UpdateAttempter attempter;
   private final DBusConnection connection;
-  private final Set<Long> allowedUids;
+  private final Authorizer authorizer;
 
   public ManagerService(UpdateAttempter attempter, DBusConnection connection,
       Set<Long> allowedUids) {
     this.attempter = attempter;
     this.connection = connection;
-    this.allowedUids = Set.copyOf(allowedUids);
+    this.authorizer = new Authorizer(allowedUids, sender -> connection.getRemoteObject(
+        "org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class)
+        .GetConnectionUnixUser(sender).longValue());
   }
 
   @Override
@@ -42,13 +41,13 @@ public final class ManagerService implements Manager, StatusListener {
 
   @Override
   public void AttemptUpdate() {
-    authorize("AttemptUpdate");
+    authorizer.check("AttemptUpdate", sender());
     attempter.attemptUpdate(true);
   }
 
   @Override
   public void ResetStatus() {
-    authorize("ResetStatus");
+    authorizer.check("ResetStatus", sender());
     if (!attempter.resetStatus()) {
       throw new DBusExecutionException("ResetStatus is not allowed in "
           + attempter.status().operation().wireName());
@@ -72,22 +71,8 @@ public final class ManagerService implements Manager, StatusListener {
     }
   }
 
-  private void authorize(String method) {
+  private static String sender() {
     DBusCallInfo info = AbstractConnectionBase.getCallInfo();
-    String sender = info == null ? null : info.getSource();
-    long uid;
-    try {
-      DBus bus = connection.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus",
-          DBus.class);
-      uid = bus.GetConnectionUnixUser(sender).longValue();
-    } catch (DBusException | RuntimeException e) {
-      LOG.warn("{} from {}: cannot tell who is calling ({}); refused", method, sender,
-          e.getMessage());
-      throw new AccessDenied(method + ": cannot identify the caller");
-    }
-    if (!allowedUids.contains(uid)) {
-      LOG.warn("{} from {} (uid {}) refused", method, sender, uid);
-      throw new AccessDenied(method + " is not allowed for uid " + uid);
-    }
+    return info == null ? null : info.getSource();
   }
 }

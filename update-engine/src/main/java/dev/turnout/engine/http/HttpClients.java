@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,24 +22,24 @@ import okhttp3.OkHttpClient;
 
 /**
  * Builds the one OkHttp client every request uses, from {@link HttpSettings}: timeouts, proxies
- * from the environment (with proxy credentials), redirects that never leave https, and the system
- * trust store plus an optional extra CA bundle.
+ * from the environment (with proxy credentials), the {@link HttpPolicy}, and the system trust store
+ * plus an optional extra CA bundle.
  */
 public final class HttpClients {
   private HttpClients() {}
 
   public static OkHttpClient create(HttpSettings s) throws IOException {
+    return create(s, System::nanoTime);
+  }
+
+  /** The client, with {@code nanoTime} timing the low-speed abort. */
+  public static OkHttpClient create(HttpSettings s, LongSupplier nanoTime) throws IOException {
     EnvProxySelector proxies = new EnvProxySelector(s.environment());
     OkHttpClient.Builder b = new OkHttpClient.Builder()
         .connectTimeout(s.connectTimeout())
         .readTimeout(s.lowSpeedTime())
         .writeTimeout(s.lowSpeedTime())
-        .followRedirects(true)
-        .followSslRedirects(false)
         .retryOnConnectionFailure(false)
-        // update_engine (libcurl) sends no User-Agent; neither do we.
-        .addNetworkInterceptor(chain -> chain.proceed(
-            chain.request().newBuilder().removeHeader("User-Agent").build()))
         .proxySelector(proxies)
         .proxyAuthenticator((route, response) -> {
           if (route == null || response.request().header("Proxy-Authorization") != null) {
@@ -53,6 +54,7 @@ public final class HttpClients {
               .header("Proxy-Authorization", Credentials.basic(spec.user(), spec.password()))
               .build();
         });
+    HttpPolicy.install(b, s, nanoTime);
     if (s.extraCaBundle() != null) {
       X509TrustManager tm = trustManager(s);
       try {

@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param maxResponseBytes the largest Omaha response accepted; a bigger one is refused unread
  * @param extraCaBundle PEM certificates trusted besides the system store (private Nebraska); or null
- * @param environment where proxy variables come from (the process environment in production)
+ * @param environment where proxy variables come from (the composition root passes the process
+ *     environment; {@link #defaults()} has none)
  */
 public record HttpSettings(Duration connectTimeout, long lowSpeedBytesPerSecond,
     Duration lowSpeedTime, int maxRedirects, long maxResponseBytes, Path extraCaBundle,
@@ -19,7 +20,7 @@ public record HttpSettings(Duration connectTimeout, long lowSpeedBytesPerSecond,
 
   public static HttpSettings defaults() {
     return new HttpSettings(Duration.ofSeconds(30), 10, Duration.ofSeconds(90), 10, 4L << 20, null,
-        System.getenv());
+        Map.of());
   }
 
   public HttpSettings withTimeouts(Duration connect, Duration lowSpeed) {

@@ -4,30 +4,58 @@ import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
 
 /**
- * An update check that failed: the numeric code the daemon reports (an {@link ErrorCode} number,
- * or {@code 2000 + HTTP status}) and what went wrong.
+ * An Omaha exchange that failed: the {@link ErrorCode}, and for an HTTP failure the status
+ * (reported as {@code 2000 + status}; 0 when no answer arrived at all), and what went wrong.
  */
 public class OmahaException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  private final int code;
+  private final ErrorCode code;
+  private final int httpStatus;
 
   public OmahaException(ErrorCode code, String message) {
-    this(code.code, message, null);
+    this(code, message, null);
   }
 
-  public OmahaException(int code, String message, Throwable cause) {
+  public OmahaException(ErrorCode code, String message, Throwable cause) {
+    this(code, -1, message, cause);
+  }
+
+  private OmahaException(ErrorCode code, int httpStatus, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
+    this.httpStatus = httpStatus;
   }
 
-  /** The update_engine error code number. */
-  public int code() {
+  /** The server answered HTTP {@code status}, or (0) did not answer at all. */
+  public static OmahaException http(int status, String message, Throwable cause) {
+    return new OmahaException(ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE, Math.max(0, status),
+        message, cause);
+  }
+
+  public ErrorCode code() {
     return code;
+  }
+
+  /** The HTTP status of an HTTP failure, or -1. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+
+  /** The update_engine error code number: the code's, or {@code 2000 + status}. */
+  public int wireCode() {
+    return httpStatus < 0 ? code.code : ErrorCode.httpCode(httpStatus);
+  }
+
+  /** The failure as a stage reports it, with {@code context} in front. */
+  public dev.turnout.engine.status.UpdateException toUpdateException(String context) {
+    String m = context + ": " + super.getMessage();
+    return httpStatus < 0 ? new dev.turnout.engine.status.UpdateException(code, m, this)
+        : dev.turnout.engine.status.UpdateException.http(httpStatus, m, this);
   }
 
   @Override
   public String getMessage() {
-    return super.getMessage() + " (error " + code + ")";
+    return super.getMessage() + " (error " + wireCode() + ")";
   }
 }

@@ -173,7 +173,7 @@ public final class OmahaResponseParser {
       });
       return b.parse(new ByteArrayInputStream(body));
     } catch (SAXException | IOException e) {
-      throw new OmahaException(ErrorCode.OMAHA_REQUEST_XML_PARSE_ERROR.code,
+      throw new OmahaException(ErrorCode.OMAHA_REQUEST_XML_PARSE_ERROR,
           "the response is not well-formed XML: " + e.getMessage(), e);
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException(e);

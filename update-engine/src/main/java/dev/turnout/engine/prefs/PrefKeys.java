@@ -19,6 +19,7 @@ public final class PrefKeys {
   public static final String CURRENT_URL_INDEX = "current-url-index";
   public static final String CURRENT_URL_FAILURE_COUNT = "current-url-failure-count";
   public static final String BACKOFF_EXPIRY_TIME = "backoff-expiry-time";
+  public static final String DELTA_UPDATE_FAILURES = "delta-update-failures";
 
   private PrefKeys() {}
 }

@@ -1,31 +1,30 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.system.Durable;
-import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.boot.Disks;
+import dev.turnout.engine.http.PayloadSource;
+import dev.turnout.engine.http.Redacted;
+import dev.turnout.engine.http.RedirectRefusedException;
+import dev.turnout.engine.omaha.OmahaEvent;
 import dev.turnout.engine.state.PayloadState;
 import dev.turnout.engine.state.ResumeStore;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.http.LowSpeedInputStream;
+import dev.turnout.engine.system.Durable;
+import dev.turnout.engine.system.Sleeper;
 import dev.turnout.payload.Checkpoint;
 import dev.turnout.payload.ErrorCode;
 import dev.turnout.payload.Keys;
 import dev.turnout.payload.PayloadConsumer;
+import dev.turnout.payload.PayloadConsumerBuilder;
 import dev.turnout.payload.PayloadException;
 import dev.turnout.payload.PayloadLimits;
 import dev.turnout.payload.PayloadTarget;
+import dev.turnout.payload.PayloadTargets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class DownloadAndApply implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadAndApply.class);
 
-  /** What the attempter hears while the download runs. */
-  public interface Listener {
-    void started(InstallPlan plan);
-
-    void progress(long bytes, long total);
-
-    void finished(InstallPlan plan);
-  }
-
   /** Retry and checkpoint timing; update_engine retries a cut transfer 20 times, 20 s apart. */
   public record Tuning(int maxRetries, Duration retryDelay, Duration checkpointEvery, int threads) {
     public static Tuning defaults() {
@@ -56,26 +46,25 @@ public final class DownloadAndApply implements Stage {
     }
   }
 
-  private final OkHttpClient http;
-  private final HttpSettings settings;
+  private final PayloadSource source;
+  private final Disks disks;
   private final List<Keys.TrustedKey> keys;
   private final ResumeStore resume;
   private final PayloadState payloadState;
-  private final Listener listener;
   private final Tuning tuning;
   private final Clock clock;
+  private final Sleeper sleeper;
 
-  public DownloadAndApply(OkHttpClient http, HttpSettings settings, List<Keys.TrustedKey> keys,
-      ResumeStore resume, PayloadState payloadState, Listener listener, Tuning tuning,
-      Clock clock) {
-    this.http = http;
-    this.settings = settings;
-    this.keys = keys;
+  public DownloadAndApply(PayloadSource source, Disks disks, List<Keys.TrustedKey> keys,
+      ResumeStore resume, PayloadState payloadState, Tuning tuning, Clock clock, Sleeper sleeper) {
+    this.source = source;
+    this.disks = disks;
+    this.keys = List.copyOf(keys);
     this.resume = resume;
     this.payloadState = payloadState;
-    this.listener = listener;
     this.tuning = tuning;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   @Override
@@ -85,8 +74,8 @@ public final class DownloadAndApply implements Stage {
   }
 
   @Override
-  public InstallPlan run(InstallPlan plan) throws UpdateException {
-    listener.started(plan);
+  public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
+    sink.event(OmahaEvent.downloadStarted());
     String url;
     try {
       url = payloadState.currentUrl();
@@ -100,13 +89,10 @@ public final class DownloadAndApply implements Stage {
       LOG.warn("the staged kernel {} is gone; downloading from the start", plan.kernelStaging());
       cp = null;
     }
-    try (FileChannel disk = FileChannel.open(plan.slot().disk(), StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-        PayloadTarget partition = PayloadTarget.range(disk, plan.slot().target().byteOffset(),
-            plan.slot().target().byteLength());
-        PayloadTarget kernel = PayloadTarget.growingFile(plan.kernelStaging(),
+    try (PayloadTarget partition = disks.partition(plan.slot().disk(), plan.slot().target(), true);
+        PayloadTarget kernel = PayloadTargets.growingFile(plan.kernelStaging(),
             PayloadLimits.DEFAULT.maxKernelSize())) {
-      PayloadConsumer.Builder b = PayloadConsumer.builder().partition(partition).kernel(kernel)
+      PayloadConsumerBuilder b = PayloadConsumer.builder().partition(partition).kernel(kernel)
           .trustedKeys(keys).expectedSize(plan.response().size()).expectedSha256(hash)
           .threads(tuning.threads()).deferTargetVerification();
       // The staging file's name must be on disk before any checkpoint that counts on it is.
@@ -114,27 +100,28 @@ public final class DownloadAndApply implements Stage {
       if (cp != null) {
         b.resumeFrom(cp);
         resume.countResume();
-        LOG.info("resuming the download of {} at operation {}, byte {}", url,
+        LOG.info("resuming the download of {} at operation {}, byte {}", Redacted.url(url),
             cp.nextOperation(), cp.resumeOffset());
       } else {
         resume.reset(hash);
       }
       try (PayloadConsumer consumer = b.build()) {
-        Feed feed = new Feed(consumer, hash, plan.response().size());
+        Feed feed = new Feed(consumer, hash, plan.response().size(), sink);
         if (cp != null) {
           feed.savedOperation = cp.nextOperation();
           fetch(url, 0, cp.metadataSize(), feed);
           if (cp.resumeOffset() < plan.response().size()) {
-            feed.skipTo(cp.resumeOffset());
+            feed.position = cp.resumeOffset();
             fetch(url, cp.resumeOffset(), -1, feed);
           }
         } else {
           fetch(url, 0, -1, feed);
         }
-        listener.finished(plan);
+        sink.event(OmahaEvent.downloadFinished());
         InstallPlan done = plan.withResult(consumer.finish());
         // All applied and signed: a cut before postinstall resumes without downloading again.
         feed.saveCheckpoint();
+        payloadState.downloadComplete();
         return done;
       }
     } catch (PayloadException e) {
@@ -148,26 +135,31 @@ public final class DownloadAndApply implements Stage {
   private final class Feed {
     final PayloadConsumer consumer;
     final String hash;
+    final StageSink sink;
     final long announced;
     long position;
     long lastCheckpoint;
     long savedOperation;
+    boolean urlWorks;
 
-    Feed(PayloadConsumer consumer, String hash, long announced) {
+    Feed(PayloadConsumer consumer, String hash, long announced, StageSink sink) {
       this.consumer = consumer;
       this.hash = hash;
       this.announced = announced;
+      this.sink = sink;
       this.lastCheckpoint = clock.millis();
     }
 
-    void skipTo(long offset) {
-      position = offset;
-    }
-
     void write(byte[] buf, int n) throws IOException {
-      consumer.write(ByteBuffer.wrap(buf, 0, n));
+      consumer.write(java.nio.ByteBuffer.wrap(buf, 0, n));
       position += n;
-      listener.progress(consumer.position(), consumer.totalSize());
+      if (!urlWorks) {
+        // The first bytes of an attempt: the URL works, its failure count starts over. Once per
+        // attempt, not per chunk: this is the payload's hot path.
+        urlWorks = true;
+        payloadState.downloadProgress();
+      }
+      sink.downloaded(consumer.position(), consumer.totalSize());
       if (clock.millis() - lastCheckpoint >= tuning.checkpointEvery().toMillis()) {
         saveCheckpoint();
       }
@@ -206,71 +198,54 @@ public final class DownloadAndApply implements Stage {
           return;
         }
         last = new IOException("the transfer ended at byte " + feed.position);
-      } catch (UpdateException e) {
-        throw e;
+      } catch (RedirectRefusedException e) {
+        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, e.getMessage(), e);
       } catch (PayloadException e) {
         throw e;
       } catch (IOException e) {
         last = e;
       }
       if (feed.position > at) {
-        payloadState.downloadProgress();
         attempt = 0;
       }
       feed.saveCheckpoint();
       if (++attempt > tuning.maxRetries()) {
-        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "downloading " + url
-            + " failed at byte " + feed.position + ": " + last.getMessage(), last);
+        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "downloading "
+            + Redacted.url(url) + " failed at byte " + feed.position + ": " + last.getMessage(),
+            last);
       }
-      LOG.warn("download of {} interrupted at byte {} ({}); retrying in {} s (try {} of {})", url,
-          feed.position, last.getMessage(), tuning.retryDelay().toSeconds(), attempt,
-          tuning.maxRetries());
-      sleep(tuning.retryDelay());
+      LOG.warn("download of {} interrupted at byte {} ({}); retrying in {} s (try {} of {})",
+          Redacted.url(url), feed.position, last.getMessage(), tuning.retryDelay().toSeconds(),
+          attempt, tuning.maxRetries());
+      try {
+        sleeper.sleep(tuning.retryDelay());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "interrupted", e);
+      }
     }
   }
 
   /** One GET; true when {@code [from, end)} or the whole rest of the payload was consumed. */
-  private boolean transfer(String url, long from, long end, Feed feed) throws IOException,
-      UpdateException {
-    Request.Builder req = new Request.Builder().url(url);
-    if (from > 0 || end >= 0) {
-      req.header("Range", "bytes=" + from + "-" + (end >= 0 ? Long.toString(end - 1) : ""));
-    }
-    try (Response r = http.newCall(req.build()).execute()) {
-      if (r.isRedirect()) {
-        throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR,
-            "refusing a redirect from https to " + r.header("Location", ""), null);
+  private boolean transfer(String url, long from, long end, Feed feed) throws IOException {
+    try (PayloadSource.Body body = source.open(url, from, end)) {
+      InputStream in = body.stream();
+      if (!body.startsAtFrom() && from > 0) {
+        in.skipNBytes(from);
+        LOG.info("{} ignored Range; skipped the {} bytes already consumed", Redacted.url(url),
+            from);
       }
-      if (!r.isSuccessful()) {
-        throw new IOException("HTTP " + r.code() + " for " + url);
-      }
-      try (InputStream in = new LowSpeedInputStream(r.body().byteStream(),
-          settings.lowSpeedBytesPerSecond(), settings.lowSpeedTime().toNanos(), System::nanoTime)) {
-        if (r.code() == 200 && from > 0) {
-          in.skipNBytes(from);
-          LOG.info("{} ignored Range; skipped the {} bytes already consumed", url, from);
+      byte[] buf = new byte[64 * 1024];
+      while (end < 0 || feed.position < end) {
+        int want = end < 0 ? buf.length : (int) Math.min(buf.length, end - feed.position);
+        int n = in.read(buf, 0, want);
+        if (n < 0) {
+          break;
         }
-        byte[] buf = new byte[64 * 1024];
-        while (end < 0 || feed.position < end) {
-          int want = end < 0 ? buf.length : (int) Math.min(buf.length, end - feed.position);
-          int n = in.read(buf, 0, want);
-          if (n < 0) {
-            break;
-          }
-          feed.write(buf, n);
-        }
+        feed.write(buf, n);
       }
     }
     long total = feed.consumer.totalSize();
     return end >= 0 ? feed.position >= end : total >= 0 && feed.position >= total;
-  }
-
-  private static void sleep(Duration d) throws UpdateException {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "interrupted", e);
-    }
   }
 }

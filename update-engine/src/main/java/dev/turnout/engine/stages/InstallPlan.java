@@ -1,7 +1,6 @@
 package dev.turnout.engine.stages;
 
 import dev.turnout.engine.boot.BootSlot;
-
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.payload.Checkpoint;
@@ -10,29 +9,47 @@ import java.nio.file.Path;
 
 /**
  * What one update attempt knows, enriched stage by stage: the request parameters, the server's
- * answer, the slots, where the kernel goes, whether the download resumes, and the verdict on the
- * payload once applied.
+ * answer and when it came, the slots, where the kernel goes, whether the download resumes, and the
+ * verdict on the payload once applied; and whether the attempt ends here without an error (checks
+ * disabled, no update).
  *
+ * @param params null until the check stage read the configuration
+ * @param checkedAt unix seconds of the last successful update check, carried into the status
  * @param resumeFrom the checkpoint to continue from, or null for a fresh download
  * @param result the payload's verdict, once downloaded and applied
+ * @param ended true when nothing more is to be done in this attempt
  */
 public record InstallPlan(boolean interactive, OmahaParams params, OmahaResponse response,
-    BootSlot slot, Path kernelPath, Checkpoint resumeFrom, PayloadResult result) {
+    long checkedAt, BootSlot slot, Path kernelPath, Checkpoint resumeFrom, PayloadResult result,
+    boolean ended) {
 
-  public static InstallPlan start(boolean interactive, OmahaParams params) {
-    return new InstallPlan(interactive, params, null, null, null, null, null);
+  public static InstallPlan start(boolean interactive, long lastChecked) {
+    return new InstallPlan(interactive, null, null, lastChecked, null, null, null, null, false);
   }
 
-  public InstallPlan withResponse(OmahaResponse r) {
-    return new InstallPlan(interactive, params, r, slot, kernelPath, resumeFrom, result);
+  public InstallPlan withParams(OmahaParams p) {
+    return new InstallPlan(interactive, p, response, checkedAt, slot, kernelPath, resumeFrom,
+        result, ended);
+  }
+
+  public InstallPlan withResponse(OmahaResponse r, long at) {
+    return new InstallPlan(interactive, params, r, at, slot, kernelPath, resumeFrom, result, ended);
   }
 
   public InstallPlan withTarget(BootSlot s, Path kernel, Checkpoint resume) {
-    return new InstallPlan(interactive, params, response, s, kernel, resume, result);
+    return new InstallPlan(interactive, params, response, checkedAt, s, kernel, resume, result,
+        ended);
   }
 
   public InstallPlan withResult(PayloadResult r) {
-    return new InstallPlan(interactive, params, response, slot, kernelPath, resumeFrom, r);
+    return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, resumeFrom,
+        r, ended);
+  }
+
+  /** The attempt ends here, successfully: nothing to install. */
+  public InstallPlan end() {
+    return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, resumeFrom,
+        result, true);
   }
 
   /** Where the kernel is written before postinstall moves it into place. */

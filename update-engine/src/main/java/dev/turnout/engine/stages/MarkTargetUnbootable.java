@@ -1,6 +1,6 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.payload.ErrorCode;
@@ -11,14 +11,20 @@ import java.io.IOException;
  * tries 0, not successful), so a half-written slot can never be booted, whatever happens next.
  */
 public final class MarkTargetUnbootable implements Stage {
+  private final Disks disks;
+
+  public MarkTargetUnbootable(Disks disks) {
+    this.disks = disks;
+  }
+
   @Override
   public String describe(InstallPlan plan) {
     return "marking " + plan.slot().target().label() + " unbootable";
   }
 
   @Override
-  public InstallPlan run(InstallPlan plan) throws UpdateException {
-    try (GptDisk disk = GptDisk.open(plan.slot().disk(), true)) {
+  public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
+    try (GptDisk disk = disks.gpt(plan.slot().disk(), true)) {
       disk.markUnbootable(plan.slot().target().number());
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.INSTALL_DEVICE_OPEN_ERROR, e.getMessage(), e);

@@ -1,11 +1,10 @@
 package dev.turnout.engine.stages;
 
+import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Hooks;
-import dev.turnout.engine.stages.InstallPlan;
-import dev.turnout.engine.state.ResumeStore;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.engine.status.UpdateException;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ public final class Postinstall implements Stage {
   }
 
   @Override
-  public InstallPlan run(InstallPlan plan) throws UpdateException {
+  public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     try {
       resume.reset(plan.response().sha256());
       if (plan.result().kernelSize() >= 0) {
@@ -53,8 +52,9 @@ public final class Postinstall implements Stage {
       if (f != null) {
         ErrorCode code = f.exitCode() == 3 ? ErrorCode.POSTINSTALL_BOOTED_FROM_FIRMWARE_B
             : ErrorCode.POSTINSTALL_RUNNER_ERROR;
-        throw new UpdateException(code, "postinstall hook " + f.hook() + " exited "
-            + f.exitCode() + lastLine(f.output()), null);
+        String how = f.exitCode() < 0 ? "did not finish in time" : "exited " + f.exitCode();
+        throw new UpdateException(code, "postinstall hook " + f.hook() + " " + how
+            + lastLine(f.output()), null);
       }
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.POSTINSTALL_RUNNER_ERROR, e.getMessage(), e);

@@ -1,6 +1,6 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.payload.ErrorCode;
@@ -12,14 +12,20 @@ import java.io.IOException;
  * bootloader boots the target once; if it never comes up healthy, it falls back.
  */
 public final class SetActive implements Stage {
+  private final Disks disks;
+
+  public SetActive(Disks disks) {
+    this.disks = disks;
+  }
+
   @Override
   public String describe(InstallPlan plan) {
     return "marking " + plan.slot().target().label() + " active";
   }
 
   @Override
-  public InstallPlan run(InstallPlan plan) throws UpdateException {
-    try (GptDisk disk = GptDisk.open(plan.slot().disk(), true)) {
+  public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
+    try (GptDisk disk = disks.gpt(plan.slot().disk(), true)) {
       disk.markActive(plan.slot().target().number());
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.SET_BOOTABLE_FLAG_ERROR, e.getMessage(), e);

@@ -1,15 +1,16 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.stages.InstallPlan;
 import dev.turnout.engine.status.UpdateException;
 
 /**
- * One step of the update. Takes the plan, returns it enriched, or throws with the code to report.
- * Stages run in order on the attempter's one worker thread.
+ * One step of an update attempt. It takes the plan and returns it enriched, or throws with the
+ * code to report; what it has to say on the way (Omaha events, download progress) goes to the
+ * {@link StageSink} it is handed. Stages run in order on the attempter's one worker thread and
+ * never call back into the attempter.
  */
 public interface Stage {
   /** A short name for logs and error context ("marking USR-B unbootable"). */
   String describe(InstallPlan plan);
 
-  InstallPlan run(InstallPlan plan) throws UpdateException;
+  InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException;
 }

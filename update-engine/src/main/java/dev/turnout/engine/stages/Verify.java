@@ -1,59 +1,61 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.payload.ErrorCode;
+import dev.turnout.payload.PartitionVerifier;
+import dev.turnout.payload.PayloadException;
+import dev.turnout.payload.PayloadLimits;
 import dev.turnout.payload.PayloadResult;
 import dev.turnout.payload.PayloadTarget;
+import dev.turnout.payload.PayloadTargets;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 
 /**
  * Reads the written partition back and checks its first {@code new_partition_info.size} bytes
- * against the manifest's SHA-256 (error 15), then the staged kernel's size and hash (error 16).
+ * against the manifest's SHA-256 (error 15), then cuts the staged kernel to its size and checks it
+ * (error 16): the payload library's own check, on what is really on the disk now.
  */
-public final class VerifyPartition implements Stage {
+public final class Verify implements Stage {
+  private final Disks disks;
+
+  public Verify(Disks disks) {
+    this.disks = disks;
+  }
+
   @Override
   public String describe(InstallPlan plan) {
     return "verifying " + plan.slot().target().label();
   }
 
   @Override
-  public InstallPlan run(InstallPlan plan) throws UpdateException {
+  public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     PayloadResult r = plan.result();
-    try (FileChannel ch = FileChannel.open(plan.slot().disk(), StandardOpenOption.READ);
-        PayloadTarget t = PayloadTarget.range(ch, plan.slot().target().byteOffset(),
-            plan.slot().target().byteLength())) {
-      if (!MessageDigest.isEqual(t.sha256(r.newPartitionSize()), r.newPartitionSha256())) {
-        throw new UpdateException(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR,
-            "the written partition does not match the manifest's SHA-256", null);
-      }
+    try (PayloadTarget t = disks.partition(plan.slot().disk(), plan.slot().target(), false)) {
+      PartitionVerifier.verify(t, r.newPartitionSize(), r.newPartitionSha256(),
+          ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the written partition");
+    } catch (PayloadException e) {
+      throw new UpdateException(e.code(), e.reason(), e);
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR,
           "reading the partition back: " + e.getMessage(), e);
     }
-    if (r.kernelSize() >= 0) {
-      try (FileChannel k = FileChannel.open(plan.kernelStaging(), StandardOpenOption.READ,
-          StandardOpenOption.WRITE)) {
-        k.truncate(r.kernelSize());
-        k.force(true);
-      } catch (IOException e) {
-        throw new UpdateException(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR,
-            "the new kernel is missing: " + e.getMessage(), e);
-      }
-      try {
-        byte[] kernel = Files.readAllBytes(plan.kernelStaging());
-        if (kernel.length != r.kernelSize() || !MessageDigest.isEqual(
-            MessageDigest.getInstance("SHA-256").digest(kernel), r.kernelSha256())) {
-          throw new UpdateException(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR,
-              "the new kernel does not match the manifest", null);
-        }
-      } catch (IOException | java.security.NoSuchAlgorithmException e) {
-        throw new UpdateException(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, e.getMessage(), e);
-      }
+    if (r.kernelSize() < 0) {
+      return plan;
+    }
+    if (!Files.exists(plan.kernelStaging())) {
+      throw new UpdateException(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR,
+          "the new kernel " + plan.kernelStaging() + " is missing", null);
+    }
+    try (PayloadTarget k = PayloadTargets.growingFile(plan.kernelStaging(),
+        PayloadLimits.DEFAULT.maxKernelSize())) {
+      PartitionVerifier.truncateAndVerify(k, r.kernelSize(), r.kernelSha256(),
+          ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the new kernel");
+    } catch (PayloadException e) {
+      throw new UpdateException(e.code(), e.reason(), e);
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, e.getMessage(), e);
     }
     return plan;
   }

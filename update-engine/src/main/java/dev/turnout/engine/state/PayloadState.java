@@ -3,6 +3,7 @@ package dev.turnout.engine.state;
 import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,13 +99,13 @@ public final class PayloadState {
   }
 
   /** Classifies a failure as update_engine's {@code UpdateFailed} does. */
-  public void updateFailed(int code) throws IOException {
+  public void updateFailed(ErrorCode code) throws IOException {
     if (response == null) {
       return;
     }
     switch (classify(code)) {
       case NEXT_URL -> nextUrl();
-      case COUNT_FAILURE -> {
+      case COUNT_FAILURE, RETRY_TRANSFER -> {
         long n = prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT).orElse(0L) + 1;
         if (n >= response.maxFailureCountPerUrl()) {
           nextUrl();
@@ -116,17 +117,45 @@ public final class PayloadState {
     }
   }
 
-  enum Action { NEXT_URL, COUNT_FAILURE, NONE }
+  /**
+   * Whether the download's progress survives a failure with {@code code}: only a cut transfer
+   * (a later attempt resumes it); anything else starts the next attempt afresh.
+   */
+  public static boolean keepsProgress(ErrorCode code) {
+    return classify(code) == Action.RETRY_TRANSFER;
+  }
 
-  static Action classify(int code) {
-    if (code >= 2000) {
-      return Action.COUNT_FAILURE;
-    }
+  /**
+   * What a failure means for the payload ({@code payload_state.cc}): the URL is bad (next URL),
+   * the URL may work on a retry (count a failure; a cut transfer keeps its progress), or it says
+   * nothing about the URL. Exhaustive: a new code does not compile until it is placed here.
+   */
+  enum Action { NEXT_URL, COUNT_FAILURE, RETRY_TRANSFER, NONE }
+
+  static Action classify(ErrorCode code) {
     return switch (code) {
-      case 10, 11, 12, 17, 18, 21, 22, 23, 24, 25, 26, 27, 28, 29, 32, 33, 38, 39 ->
+      case PAYLOAD_HASH_MISMATCH_ERROR, PAYLOAD_SIZE_MISMATCH_ERROR,
+          DOWNLOAD_PAYLOAD_VERIFICATION_ERROR, SIGNED_DELTA_PAYLOAD_EXPECTED_ERROR,
+          DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR, DOWNLOAD_INVALID_METADATA_MAGIC_STRING,
+          DOWNLOAD_SIGNATURE_MISSING_IN_MANIFEST, DOWNLOAD_MANIFEST_PARSE_ERROR,
+          DOWNLOAD_METADATA_SIGNATURE_ERROR, DOWNLOAD_METADATA_SIGNATURE_VERIFICATION_ERROR,
+          DOWNLOAD_METADATA_SIGNATURE_MISMATCH, DOWNLOAD_OPERATION_HASH_VERIFICATION_ERROR,
+          DOWNLOAD_OPERATION_EXECUTION_ERROR, DOWNLOAD_OPERATION_HASH_MISMATCH,
+          DOWNLOAD_INVALID_METADATA_SIZE, DOWNLOAD_INVALID_METADATA_SIGNATURE,
+          DOWNLOAD_OPERATION_HASH_MISSING_ERROR, DOWNLOAD_METADATA_SIGNATURE_MISSING_ERROR ->
           Action.NEXT_URL;
-      case 1, 9, 14, 20, 37 -> Action.COUNT_FAILURE;
-      default -> Action.NONE;
+      case ERROR, DOWNLOAD_WRITE_ERROR, DOWNLOAD_STATE_INITIALIZATION_ERROR,
+          OMAHA_ERROR_IN_HTTP_RESPONSE -> Action.COUNT_FAILURE;
+      case DOWNLOAD_TRANSFER_ERROR, OMAHA_REQUEST_HTTP_RESPONSE_BASE -> Action.RETRY_TRANSFER;
+      case SUCCESS, OMAHA_REQUEST_ERROR, OMAHA_RESPONSE_HANDLER_ERROR, FILESYSTEM_COPIER_ERROR,
+          POSTINSTALL_RUNNER_ERROR, SET_BOOTABLE_FLAG_ERROR, INSTALL_DEVICE_OPEN_ERROR,
+          KERNEL_DEVICE_OPEN_ERROR, DOWNLOAD_NEW_PARTITION_INFO_ERROR,
+          NEW_ROOTFS_VERIFICATION_ERROR, NEW_KERNEL_VERIFICATION_ERROR,
+          POSTINSTALL_BOOTED_FROM_FIRMWARE_B, OMAHA_REQUEST_EMPTY_RESPONSE_ERROR,
+          OMAHA_REQUEST_XML_PARSE_ERROR, OMAHA_RESPONSE_INVALID, OMAHA_UPDATE_IGNORED_PER_POLICY,
+          OMAHA_UPDATE_DEFERRED_PER_POLICY, OMAHA_UPDATE_DEFERRED_FOR_BACKOFF,
+          POSTINSTALL_POWERWASH_ERROR, NEW_PCR_POLICY_VERIFICATION_ERROR,
+          NEW_PCR_POLICY_HTTP_ERROR, ROLLBACK_ERROR, DOWNLOAD_INCOMPLETE -> Action.NONE;
     };
   }
 

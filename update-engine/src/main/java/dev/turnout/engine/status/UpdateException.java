@@ -1,31 +1,54 @@
 package dev.turnout.engine.status;
 
 import dev.turnout.payload.ErrorCode;
+import java.util.OptionalInt;
 
 /**
- * A stage of the update that failed: the update_engine code to report (a number, since HTTP
- * failures are {@code 2000 + status}) and a message that grows context on the way up.
+ * A stage of the update that failed: the {@link ErrorCode} to report, the HTTP status when the
+ * failure was an HTTP answer (reported to Omaha as {@code 2000 + status}), and a message that grows
+ * context on the way up ("downloading 4081.2.0 into USR-B: ...").
  */
 public class UpdateException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  private final int code;
+  private final ErrorCode code;
+  private final int httpStatus;
 
   public UpdateException(ErrorCode code, String message, Throwable cause) {
-    this(code.code, message, cause);
+    this(code, -1, message, cause);
   }
 
-  public UpdateException(int code, String message, Throwable cause) {
+  private UpdateException(ErrorCode code, int httpStatus, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
+    this.httpStatus = httpStatus;
   }
 
-  public int code() {
+  /**
+   * An update check answered with HTTP {@code status} (0: no answer at all); its code is
+   * {@link ErrorCode#OMAHA_REQUEST_HTTP_RESPONSE_BASE}.
+   */
+  public static UpdateException http(int status, String message, Throwable cause) {
+    return new UpdateException(ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE, Math.max(0, status),
+        message, cause);
+  }
+
+  public ErrorCode code() {
     return code;
+  }
+
+  /** The HTTP status of an HTTP failure, empty for every other code. */
+  public OptionalInt httpStatus() {
+    return httpStatus < 0 ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+  }
+
+  /** The number Omaha's error event carries: the code's, or {@code 2000 + status}. */
+  public int wireCode() {
+    return httpStatus < 0 ? code.code : ErrorCode.httpCode(httpStatus);
   }
 
   /** The same failure with {@code context: } in front of its message. */
   public UpdateException in(String context) {
-    return new UpdateException(code, context + ": " + getMessage(), getCause());
+    return new UpdateException(code, httpStatus, context + ": " + getMessage(), getCause());
   }
 }

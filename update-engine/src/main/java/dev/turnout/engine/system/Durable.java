@@ -17,12 +17,14 @@ public final class Durable {
   /**
    * Forces the directory {@code dir}, so the names created, renamed or removed in it are on disk
    * (a rename alone is atomic, not durable: after a power cut the old name can be back).
+   *
+   * @throws IOException naming the directory, when it cannot be forced
    */
-  public static void forceDirectory(Path dir) {
+  public static void forceDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
-      // Some file systems cannot open a directory for reading; the rename is still atomic.
+      throw new IOException("cannot force directory " + dir + " to disk: " + e.getMessage(), e);
     }
   }
 
@@ -42,7 +44,7 @@ public final class Durable {
       Files.createDirectory(dir);
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir)) {
-        throw e;
+        throw new FileAlreadyExistsException(dir.toString(), null, "exists and is not a directory");
       }
       return;
     }

@@ -7,8 +7,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** {@link Timers} on one daemon thread. */
-public final class RealTimers implements Timers, AutoCloseable {
+/** {@link Timers} on one daemon thread, and {@link Sleeper} as {@link Thread#sleep}. */
+public final class RealTimers implements Timers, Sleeper, AutoCloseable {
   private final ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "timers");
     t.setDaemon(true);
@@ -23,6 +23,11 @@ public final class RealTimers implements Timers, AutoCloseable {
     } catch (RejectedExecutionException e) {
       return () -> {}; // closed: the daemon is stopping, nothing more will run
     }
+  }
+
+  @Override
+  public void sleep(Duration d) throws InterruptedException {
+    Thread.sleep(d.toMillis());
   }
 
   @Override

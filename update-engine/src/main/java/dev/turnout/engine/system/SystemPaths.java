@@ -42,6 +42,14 @@ public final class SystemPaths {
     return resolve("/usr/share/flatcar/release");
   }
 
+  /**
+   * {@code /run/update_engine_autoupdate_completed}: an installed update awaits its reboot (a
+   * restarted daemon starts in UPDATED_NEED_REBOOT and never marks the old slot good).
+   */
+  public Path updateCompletedMarker() {
+    return resolve("/run/update_engine_autoupdate_completed");
+  }
+
   public Path prefsDir() {
     return resolve("/var/lib/update_engine/prefs");
   }

@@ -43,7 +43,7 @@ class OmahaClientTest {
   }
 
   private OmahaClient client(HttpSettings s) throws Exception {
-    return new OmahaClient(HttpClients.create(s), s);
+    return new OmahaClient(new HttpOmahaTransport(HttpClients.create(s), s.maxResponseBytes()));
   }
 
   private String url() {
@@ -54,7 +54,7 @@ class OmahaClientTest {
     try {
       call.run();
     } catch (OmahaException e) {
-      return e.code();
+      return e.wireCode();
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -105,7 +105,7 @@ class OmahaClientTest {
     long t0 = System.nanoTime();
     OmahaException e = (OmahaException) org.assertj.core.api.Assertions.catchThrowable(
         () -> client(settings).updateCheck(url(), "x"));
-    assertThat(e.code()).isEqualTo(31);
+    assertThat(e.wireCode()).isEqualTo(31);
     assertThat(e).hasMessageContaining("more than the limit of 4194304");
     server.enqueue(new MockResponse.Builder().chunkedBody(new Buffer().write(big), 1 << 20)
         .build());
@@ -130,7 +130,7 @@ class OmahaClientTest {
         .throttleBody(1, 300, TimeUnit.MILLISECONDS).build());
     OmahaException e = (OmahaException) org.assertj.core.api.Assertions.catchThrowable(
         () -> client(settings).updateCheck(url(), "x"));
-    assertThat(e.code()).isEqualTo(2000);
+    assertThat(e.wireCode()).isEqualTo(2000);
     assertThat(e).hasMessageContaining("transfer below 10 bytes/s");
   }
 
@@ -156,7 +156,7 @@ class OmahaClientTest {
     OmahaException e = (OmahaException) org.assertj.core.api.Assertions.catchThrowable(
         () -> client(tls).updateCheck(url(), "x"));
     assertThat(e).hasMessageContaining("refusing to follow a redirect from https to http://");
-    assertThat(e.code()).isEqualTo(2302);
+    assertThat(e.wireCode()).isEqualTo(2302);
   }
 
   @Test

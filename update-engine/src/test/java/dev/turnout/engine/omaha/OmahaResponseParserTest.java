@@ -17,7 +17,7 @@ class OmahaResponseParserTest {
 
   private static void rejected(String xml, int code, String message) {
     assertThatThrownBy(() -> parse(xml)).isInstanceOf(OmahaException.class)
-        .satisfies(e -> assertThat(((OmahaException) e).code()).isEqualTo(code))
+        .satisfies(e -> assertThat(((OmahaException) e).wireCode()).isEqualTo(code))
         .hasMessageContaining(message);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.payload.ErrorCode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,9 +40,9 @@ class PayloadStateTest {
   void urlsRotateOnPayloadErrorsAndWrapIntoANewAttempt() throws Exception {
     state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
     assertThat(state.currentUrl()).isEqualTo("http://a/p");
-    state.updateFailed(10); // hash mismatch: next URL
+    state.updateFailed(ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR); // hash mismatch: next URL
     assertThat(state.currentUrl()).isEqualTo("http://b/p");
-    state.updateFailed(18);
+    state.updateFailed(ErrorCode.DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR);
     assertThat(state.currentUrl()).isEqualTo("http://a/p");
     assertThat(state.attemptNumber()).isEqualTo(1);
   }
@@ -49,24 +50,24 @@ class PayloadStateTest {
   @Test
   void transferErrorsCountUpToMaxFailureCountPerUrl() throws Exception {
     state.setResponse(response(true, 3, "http://a/p", "http://b/p"));
-    state.updateFailed(9);
-    state.updateFailed(2503);
+    state.updateFailed(ErrorCode.DOWNLOAD_TRANSFER_ERROR);
+    state.updateFailed(ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE);
     assertThat(state.currentUrl()).isEqualTo("http://a/p");
     assertThat(prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT)).hasValue(2L);
     state.downloadProgress();
     assertThat(prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT)).hasValue(0L);
-    state.updateFailed(9);
-    state.updateFailed(9);
-    state.updateFailed(14);
+    state.updateFailed(ErrorCode.DOWNLOAD_TRANSFER_ERROR);
+    state.updateFailed(ErrorCode.DOWNLOAD_TRANSFER_ERROR);
+    state.updateFailed(ErrorCode.DOWNLOAD_WRITE_ERROR);
     assertThat(state.currentUrl()).isEqualTo("http://b/p");
-    state.updateFailed(5); // postinstall: no change
+    state.updateFailed(ErrorCode.POSTINSTALL_RUNNER_ERROR); // postinstall: no change
     assertThat(state.currentUrl()).isEqualTo("http://b/p");
   }
 
   @Test
   void aDifferentResponseStartsOver() throws Exception {
     state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
-    state.updateFailed(10);
+    state.updateFailed(ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR);
     state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
     assertThat(state.currentUrl()).as("the same response keeps its state").isEqualTo("http://b/p");
     state.setResponse(response(true, 10, "http://c/p"));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BootSlotTest {
+class KernelBootSlotsTest {
   static final UUID A = UUID.fromString("7130c94a-213a-4e5a-8e26-6cce9662f132");
   static final UUID B = UUID.fromString("e03dd35c-7c2d-4a47-b3fe-27f15780a57c");
   @TempDir Path dir;
@@ -41,7 +41,7 @@ class BootSlotTest {
 
   private BootSlot with(String cmdline) throws Exception {
     Files.writeString(paths.resolve("/proc/cmdline"), cmdline);
-    return BootSlot.find(paths, disk);
+    return new KernelBootSlots(paths, disk, new FileDisks()).find();
   }
 
   @Test
@@ -79,7 +79,7 @@ class BootSlotTest {
     Files.createDirectories(paths.resolve("/dev/disk/by-partuuid"));
     Files.createSymbolicLink(paths.resolve("/dev/disk/by-partuuid/" + B),
         paths.resolve("/dev/sda4"));
-    BootSlot s = BootSlot.find(paths, disk);
+    BootSlot s = new KernelBootSlots(paths, disk, new FileDisks()).find();
     assertThat(s.booted().unique()).isEqualTo(B);
     assertThat(s.target().unique()).isEqualTo(A);
   }

@@ -1,0 +1,52 @@
+package dev.turnout.engine.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** {@link PayloadSource} over the daemon's one OkHttp client, with {@code Range} for resumes. */
+public final class HttpPayloadSource implements PayloadSource {
+  private final OkHttpClient http;
+
+  public HttpPayloadSource(OkHttpClient http) {
+    this.http = http;
+  }
+
+  @Override
+  public Body open(String url, long from, long end) throws IOException {
+    Request.Builder req;
+    try {
+      req = new Request.Builder().url(url);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("not a usable URL: " + Redacted.url(url));
+    }
+    if (from > 0 || end >= 0) {
+      req.header("Range", "bytes=" + from + "-" + (end >= 0 ? Long.toString(end - 1) : ""));
+    }
+    Response r = http.newCall(req.build()).execute();
+    if (!r.isSuccessful()) {
+      r.close();
+      throw new IOException("HTTP " + r.code() + " for " + Redacted.url(url));
+    }
+    boolean startsAtFrom = from == 0 || r.code() == 206;
+    InputStream in = r.body().byteStream();
+    return new Body() {
+      @Override
+      public InputStream stream() {
+        return in;
+      }
+
+      @Override
+      public boolean startsAtFrom() {
+        return startsAtFrom;
+      }
+
+      @Override
+      public void close() {
+        r.close();
+      }
+    };
+  }
+}

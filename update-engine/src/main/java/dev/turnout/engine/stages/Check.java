@@ -1,0 +1,78 @@
+package dev.turnout.engine.stages;
+
+import dev.turnout.engine.omaha.OmahaClient;
+import dev.turnout.engine.omaha.OmahaException;
+import dev.turnout.engine.omaha.OmahaParams;
+import dev.turnout.engine.omaha.OmahaRequest;
+import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.engine.http.Redacted;
+import dev.turnout.payload.ErrorCode;
+import java.io.IOException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The update check: lets the booted slot be marked good first (as update_engine forces it before the first
+ * check), records a rollback when {@code previous-version} equals the running version, posts the
+ * request exactly as update_engine 0.4.10 writes it, and keeps the response. {@code noupdate} ends
+ * the attempt; an error answer fails it with the HTTP status or the parse error's code.
+ */
+public final class Check implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(Check.class);
+
+  private final OmahaClient omaha;
+  private final Prefs prefs;
+  private final RollbackGuard rollbacks;
+  private final Runnable beforeCheck;
+  private final Clock clock;
+
+  /** @param beforeCheck runs before the request is sent (marking the booted slot good) */
+  public Check(OmahaClient omaha, Prefs prefs, RollbackGuard rollbacks,
+      Runnable beforeCheck, Clock clock) {
+    this.omaha = omaha;
+    this.prefs = prefs;
+    this.rollbacks = rollbacks;
+    this.beforeCheck = beforeCheck;
+    this.clock = clock;
+  }
+
+  @Override
+  public String describe(InstallPlan plan) {
+    return "update check";
+  }
+
+  @Override
+  public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
+    OmahaParams p = plan.params();
+    beforeCheck.run();
+    OmahaResponse response;
+    try {
+      String prev = prefs.getString(PrefKeys.PREVIOUS_VERSION).orElse(null);
+      if (prev != null && !prev.isEmpty() && prev.equals(p.version())) {
+        rollbacks.rolledBack(p.version());
+      }
+      String request = OmahaRequest.updateCheck(p, plan.interactive(), prev);
+      prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
+      LOG.info("Posting an Omaha request to {}", Redacted.url(p.server()));
+      response = omaha.updateCheck(p.server(), request);
+      LOG.info("Omaha request response: {}", response.rawXml().replace("\n", ""));
+      prefs.setString(PrefKeys.FULL_RESPONSE, response.rawXml());
+    } catch (OmahaException e) {
+      throw e.toUpdateException("update check");
+    } catch (IOException e) {
+      throw new UpdateException(ErrorCode.OMAHA_REQUEST_ERROR, e.getMessage(), e);
+    }
+    InstallPlan checked = plan.withResponse(response,
+        clock.instant().getEpochSecond());
+    if (!response.updateAvailable()) {
+      LOG.info("No update.");
+      return checked.end();
+    }
+    return checked;
+  }
+}
