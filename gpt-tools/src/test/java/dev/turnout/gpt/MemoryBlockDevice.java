@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
  * the write that crosses the budget lands up to the sector boundary and then throws, and every later
  * write throws. Stricter than a file: writes past the end fail instead of growing the disk.
  */
-final class MemoryBlockDevice implements BlockDevice {
-  final byte[] data;
+public final class MemoryBlockDevice implements BlockDevice {
+  public final byte[] data;
   private long sectorBudget = Long.MAX_VALUE;
   long sectorsWritten;
   int forces;
 
-  MemoryBlockDevice(byte[] data) {
+  public MemoryBlockDevice(byte[] data) {
     this.data = data;
   }
 

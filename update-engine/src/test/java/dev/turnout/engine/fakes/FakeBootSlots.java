@@ -1,0 +1,30 @@
+package dev.turnout.engine.fakes;
+
+import dev.turnout.engine.boot.BootSlot;
+import dev.turnout.engine.boot.BootSlots;
+import dev.turnout.engine.status.UpdateException;
+
+/** Boot slots as the test says: a fixed answer, or a failure. */
+public final class FakeBootSlots implements BootSlots {
+  private BootSlot slot;
+  private UpdateException failure;
+  public int finds;
+
+  public FakeBootSlots(BootSlot slot) {
+    this.slot = slot;
+  }
+
+  public FakeBootSlots failing(UpdateException e) {
+    failure = e;
+    return this;
+  }
+
+  @Override
+  public synchronized BootSlot find() throws UpdateException {
+    finds++;
+    if (failure != null) {
+      throw failure;
+    }
+    return slot;
+  }
+}

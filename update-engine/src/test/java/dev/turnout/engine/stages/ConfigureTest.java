@@ -1,0 +1,50 @@
+package dev.turnout.engine.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.turnout.engine.fakes.FakeNode;
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.payload.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigureTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsTheConfigurationAfreshForEveryAttempt() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    Configure stage = new Configure(node.params);
+    InstallPlan p = stage.run(InstallPlan.start(true, 0), StageSink.NONE);
+    assertThat(p.params().server()).isEqualTo(FakeNode.SERVER);
+    assertThat(p.params().group()).isEqualTo("stable");
+    assertThat(p.ended()).isFalse();
+    node.write("/etc/flatcar/update.conf", "SERVER=" + FakeNode.SERVER + "\nGROUP=beta\n");
+    assertThat(stage.run(InstallPlan.start(true, 0), StageSink.NONE).params().group())
+        .isEqualTo("beta");
+  }
+
+  @Test
+  void disabledChecksEndTheAttemptWithoutAnError() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    node.write("/etc/flatcar/update.conf", "SERVER=disabled\n");
+    InstallPlan p = new Configure(node.params).run(InstallPlan.start(false, 0), StageSink.NONE);
+    assertThat(p.ended()).isTrue();
+    assertThat(node.omaha.requests).isEmpty();
+  }
+
+  @Test
+  void anUnreadableConfigurationIsError2() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    Path conf = node.paths.updateConf();
+    Files.delete(conf);
+    Files.createDirectories(conf.resolve("oops"));
+    // A directory where update.conf should be cannot be read: a clear error, not a crash.
+    assertThatThrownBy(() -> new Configure(node.params).run(InstallPlan.start(true, 0),
+        StageSink.NONE)).isInstanceOfSatisfying(UpdateException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.OMAHA_REQUEST_ERROR));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.turnout.engine.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.fakes.FakeNode;
+import dev.turnout.engine.fakes.TestRelease;
+import dev.turnout.engine.omaha.OmahaEvent;
+import dev.turnout.engine.prefs.PrefKeys;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+  @TempDir Path dir;
+
+  @Test
+  void leavesTheTracesRebootCoordinatorsReadAndReportsInstallComplete() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    InstallPlan done = node.checked(new TestRelease(dir, "1.1.0", 8192))
+        .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), null);
+    List<OmahaEvent> events = new ArrayList<>();
+    new Report(node.paths, node.prefs, node.resume, node.rollbacks).run(done, new StageSink() {
+      @Override
+      public void event(OmahaEvent event) {
+        events.add(event);
+      }
+
+      @Override
+      public void downloaded(long bytes, long total) {}
+    });
+    assertThat(node.paths.resolve("/run/reboot-required")).exists();
+    assertThat(node.paths.updateCompletedMarker()).exists();
+    assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).hasValue("1.0.0");
+    assertThat(node.prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION)).hasValue(-1L);
+    assertThat(events).containsExactly(OmahaEvent.installComplete());
+    // Coming back on 1.0.0 later is then a rollback of 1.1.0.
+    node.rollbacks.rolledBack("1.0.0");
+    assertThat(node.rollbacks.refusal("1.1.0")).isPresent();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.turnout.engine.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.turnout.engine.fakes.FakeNode;
+import dev.turnout.engine.fakes.FakePayloadSource;
+import dev.turnout.engine.fakes.TestRelease;
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.payload.ErrorCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyTest {
+  @TempDir Path dir;
+  FakeNode node;
+  TestRelease release;
+  InstallPlan applied;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    node = new FakeNode(dir);
+    release = new TestRelease(dir, "1.1.0", 200_000);
+    node.source = new FakePayloadSource(release.payload);
+    InstallPlan planned = new Plan(node.paths, node.slots, node.payloadState, node.resume,
+        node.rollbacks).run(node.checked(release), StageSink.NONE);
+    applied = node.stages().downloadAndApply().run(planned, StageSink.NONE);
+  }
+
+  @Test
+  void whatIsOnTheDiskMatchesTheManifestAndTheKernelIsCutToSize() throws Exception {
+    Files.write(applied.kernelStaging(), new byte[100], java.nio.file.StandardOpenOption.APPEND);
+    new Verify(node.disks).run(applied, StageSink.NONE);
+    assertThat(Files.readAllBytes(applied.kernelStaging())).isEqualTo(release.kernel);
+  }
+
+  @Test
+  void oneFlippedByteOnTheTargetIsError15() throws Exception {
+    long at = node.disks.entry(4).byteOffset() + 1234;
+    node.disks.device.data[(int) at] ^= 1;
+    assertThatThrownBy(() -> new Verify(node.disks).run(applied, StageSink.NONE))
+        .isInstanceOfSatisfying(UpdateException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR));
+  }
+
+  @Test
+  void aChangedOrMissingKernelIsError16() throws Exception {
+    byte[] k = release.kernel.clone();
+    k[0] ^= 1;
+    Files.write(applied.kernelStaging(), k);
+    assertThatThrownBy(() -> new Verify(node.disks).run(applied, StageSink.NONE))
+        .isInstanceOfSatisfying(UpdateException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR));
+    Files.delete(applied.kernelStaging());
+    assertThatThrownBy(() -> new Verify(node.disks).run(applied, StageSink.NONE))
+        .isInstanceOfSatisfying(UpdateException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR);
+          assertThat(e).hasMessageContaining("is missing");
+        });
+  }
+}
