@@ -81,7 +81,7 @@ public final class GptDisk implements Closeable {
 
   /** {@code cgpt create}: a fresh, empty GPT and protective MBR over the whole disk. */
   public void create(UUID diskGuid) throws IOException {
-    GptImage img = GptImage.blank(sectors());
+    GptImage img = GptImage.blank(GptLayout.sectors(dev));
     GptHeader.initPrimary(img.header1, img.sectors,
         diskGuid == null ? Guids.random(random) : diskGuid);
     img.updateAllEntries();
@@ -91,7 +91,7 @@ public final class GptDisk implements Closeable {
 
   /** {@code cgpt create -z}: zeroes the PMBR and both headers and arrays. */
   public void zap() throws IOException {
-    GptWriter.write(dev, GptImage.blank(sectors()), true);
+    GptWriter.write(dev, GptImage.blank(GptLayout.sectors(dev)), true);
   }
 
   /**
@@ -314,7 +314,7 @@ public final class GptDisk implements Closeable {
       return number - 1;
     }
     for (int i = 0; i < GptLayout.ENTRY_COUNT; i++) {
-      if (GptImage.unused(img.entries1, i * GptEntry.SIZE)) {
+      if (GptRules.unused(img.entries1, i * GptEntry.SIZE)) {
         return i;
       }
     }
@@ -337,15 +337,6 @@ public final class GptDisk implements Closeable {
 
   private static GptException request(GptError e, String message) {
     return new GptException(GptException.Kind.REQUEST, e, message, List.of());
-  }
-
-  private long sectors() throws IOException {
-    long size = dev.size();
-    if (size % GptLayout.SECTOR != 0 || size / GptLayout.SECTOR < GptLayout.MIN_SECTORS) {
-      throw new GptException(dev.name() + ": too small for a GPT, or not whole 512-byte sectors ("
-          + size + " bytes)");
-    }
-    return size / GptLayout.SECTOR;
   }
 
   @Override

@@ -96,15 +96,6 @@ final class GptImage {
     return GptRules.checkEntries(entries, h);
   }
 
-  static boolean unused(byte[] entries, int off) {
-    for (int k = 0; k < 16; k++) {
-      if (entries[off + k] != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * Decides which header and entry copies are valid, exactly as seismograph's
    * {@code GptSanityCheck}, and returns its result code.

@@ -31,4 +31,14 @@ public final class GptLayout {
   public static long backupEntriesLba(long sectors) {
     return sectors - 1 - ENTRIES_SECTORS;
   }
+
+  /** The size of {@code dev} in sectors, when it can hold a GPT at all. */
+  static long sectors(BlockDevice dev) throws java.io.IOException {
+    long size = dev.size();
+    if (size % SECTOR != 0 || size / SECTOR < MIN_SECTORS) {
+      throw new GptException(dev.name() + ": too small for a GPT, or not whole 512-byte sectors ("
+          + size + " bytes)");
+    }
+    return size / SECTOR;
+  }
 }

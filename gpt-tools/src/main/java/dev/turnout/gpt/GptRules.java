@@ -96,7 +96,7 @@ final class GptRules {
     long lastUsable = Le.u64(h, 48);
     for (int i = 0; i < GptLayout.ENTRY_COUNT; i++) {
       int off = i * GptEntry.SIZE;
-      if (GptImage.unused(entries, off)) {
+      if (unused(entries, off)) {
         continue;
       }
       long start = Le.u64(entries, off + 32);
@@ -109,7 +109,7 @@ final class GptRules {
       }
       for (int j = 0; j < GptLayout.ENTRY_COUNT; j++) {
         int o2 = j * GptEntry.SIZE;
-        if (j == i || GptImage.unused(entries, o2)) {
+        if (j == i || unused(entries, o2)) {
           continue;
         }
         long s2 = Le.u64(entries, o2 + 32);
@@ -131,4 +131,14 @@ final class GptRules {
     return new EntriesCheck(GptError.SUCCESS.code, null);
   }
 
+
+  /** An entry whose type GUID is all zero is unused. */
+  static boolean unused(byte[] entries, int off) {
+    for (int k = 0; k < 16; k++) {
+      if (entries[off + k] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
 }
