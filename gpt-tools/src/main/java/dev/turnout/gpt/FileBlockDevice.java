@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** A block device node or a regular image file, through a {@link FileChannel}. */
-public final class FileBlockDevice implements BlockDevice {
+final class FileBlockDevice implements BlockDevice {
   private final Path path;
   private final FileChannel channel;
   private final long size;

@@ -48,10 +48,6 @@ public record GptEntry(int number, UUID type, UUID unique, long firstLba, long l
     return sizeLba() * GptLayout.SECTOR;
   }
 
-  public GptEntry withAttributes(PartitionAttributes attrs) {
-    return new GptEntry(number, type, unique, firstLba, lastLba, attrs, label);
-  }
-
   static GptEntry decode(int number, byte[] array, int off) {
     return new GptEntry(number, Guids.read(array, off), Guids.read(array, off + 16),
         Le.u64(array, off + 32), Le.u64(array, off + 40),

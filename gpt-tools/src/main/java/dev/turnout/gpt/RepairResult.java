@@ -16,10 +16,4 @@ public record RepairResult(GptError sanity, boolean primaryHeaderUpdated,
   public RepairResult {
     problems = List.copyOf(problems);
   }
-
-  /** True when nothing in the GPT needed rewriting (the PMBR is always refreshed). */
-  public boolean wasClean() {
-    return !(primaryHeaderUpdated || primaryArrayUpdated || secondaryArrayUpdated
-        || secondaryHeaderUpdated);
-  }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * {@code EVP_PKEY_verify_recover} checks them. The hash is already computed, so the JDK's
  * {@code NONEwithRSA} is given the DigestInfo prefix and the hash.
  */
-public final class Signatures {
+final class Signatures {
   /** The DER DigestInfo prefix for SHA-256 ({@code core_sign_update} ships the same 19 bytes). */
   static final byte[] SHA256_DIGEST_INFO = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, (byte) 0x86,
       0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};

@@ -1,9 +1,6 @@
 /**
- * The update daemon: the Omaha client, the update pipeline (check, plan, mark target unbootable,
- * download and apply, verify, postinstall, set active, report), prefs, the check scheduler, marking a
- * healthy boot good, the {@code com.coreos.update1} D-Bus service and {@code update_engine_client}, and
- * the small Omaha server for labs and tests.
- *
- * <p>It joins {@code payload-format} (the payload) and {@code gpt-tools} (the A/B switch).
+ * The update daemon's composition root: {@link dev.turnout.engine.Daemon} builds every part once
+ * from the options and the environment and wires them; {@link dev.turnout.engine.UpdateEngineMain}
+ * is its command line. Nothing else in the daemon chooses a real clock, disk, network or bus.
  */
 package dev.turnout.engine;

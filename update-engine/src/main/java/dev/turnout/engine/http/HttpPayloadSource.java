@@ -1,7 +1,6 @@
 package dev.turnout.engine.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -30,23 +29,6 @@ public final class HttpPayloadSource implements PayloadSource {
       r.close();
       throw new IOException("HTTP " + r.code() + " for " + Redacted.url(url));
     }
-    boolean startsAtFrom = from == 0 || r.code() == 206;
-    InputStream in = r.body().byteStream();
-    return new Body() {
-      @Override
-      public InputStream stream() {
-        return in;
-      }
-
-      @Override
-      public boolean startsAtFrom() {
-        return startsAtFrom;
-      }
-
-      @Override
-      public void close() {
-        r.close();
-      }
-    };
+    return Body.of(r.body().byteStream(), from == 0 || r.code() == 206, r::close);
   }
 }

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * any window of {@code windowNanos} is cut with a {@link SocketTimeoutException}. (A transfer that
  * moves nothing at all is cut by the socket read timeout, set to the same window.)
  */
-public final class LowSpeedInputStream extends FilterInputStream {
+final class LowSpeedInputStream extends FilterInputStream {
   private final long bytesPerSecond;
   private final long windowNanos;
   private final LongSupplier nanoTime;

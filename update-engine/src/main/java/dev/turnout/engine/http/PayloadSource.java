@@ -26,5 +26,25 @@ public interface PayloadSource {
      * sends the whole file, so the caller skips what it already has.
      */
     boolean startsAtFrom();
+
+    /** A body over {@code in}; closing it runs {@code onClose}. */
+    static Body of(InputStream in, boolean startsAtFrom, Closeable onClose) {
+      return new Body() {
+        @Override
+        public InputStream stream() {
+          return in;
+        }
+
+        @Override
+        public boolean startsAtFrom() {
+          return startsAtFrom;
+        }
+
+        @Override
+        public void close() throws IOException {
+          onClose.close();
+        }
+      };
+    }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * before the first {@code =}, not trimmed; one pair of matching quotes around the whole value is
  * removed; there are no comments; a later duplicate wins.
  */
-public final class KeyValueStore {
+final class KeyValueStore {
   private KeyValueStore() {}
 
   public static Map<String, String> parse(String text) {

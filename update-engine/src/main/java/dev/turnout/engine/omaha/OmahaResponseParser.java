@@ -27,7 +27,7 @@ import org.xml.sax.SAXParseException;
  * {@code sha256} and options. The response appid is not checked. DTDs are refused outright, so
  * neither external entities (XXE) nor entity expansion can happen.
  */
-public final class OmahaResponseParser {
+final class OmahaResponseParser {
   private OmahaResponseParser() {}
 
   public static OmahaResponse parse(byte[] body) throws OmahaException {

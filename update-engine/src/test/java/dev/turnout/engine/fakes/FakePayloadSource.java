@@ -3,7 +3,6 @@ package dev.turnout.engine.fakes;
 import dev.turnout.engine.http.PayloadSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,20 +49,6 @@ public final class FakePayloadSource implements PayloadSource {
       length = (int) Math.min(length, cuts.remove(0));
     }
     bytesServed += length;
-    InputStream in = new ByteArrayInputStream(payload, (int) from, length);
-    return new Body() {
-      @Override
-      public InputStream stream() {
-        return in;
-      }
-
-      @Override
-      public boolean startsAtFrom() {
-        return true;
-      }
-
-      @Override
-      public void close() {}
-    };
+    return Body.of(new ByteArrayInputStream(payload, (int) from, length), true, () -> { });
   }
 }
