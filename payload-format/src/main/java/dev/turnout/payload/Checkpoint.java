@@ -81,10 +81,23 @@ public record Checkpoint(int nextOperation, long nextDataOffset, byte[] hashStat
       if (next < 0 || offset < 0 || metadata <= 0) {
         throw new IOException("negative position");
       }
+      restorable(parts[0], "running payload hash");
+      if (parts[1].length > 0) {
+        restorable(parts[1], "signed-part hash");
+      }
       return new Checkpoint(next, offset, parts[0], parts[1], parts[2], metadata, parts[3]);
     } catch (IOException e) {
       throw new PayloadException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR,
           "saved download state is unusable: " + e.getMessage(), e);
+    }
+  }
+
+  /** A saved SHA-256 state BouncyCastle can continue from; else the checkpoint is not usable. */
+  private static void restorable(byte[] state, String what) throws IOException {
+    try {
+      new org.bouncycastle.crypto.digests.SHA256Digest(state);
+    } catch (RuntimeException e) {
+      throw new IOException("the saved " + what + " cannot be restored (" + e.getMessage() + ")");
     }
   }
 

@@ -22,6 +22,8 @@ public final class CheckScheduler {
   static final int PERIOD = 45 * 60;
   static final int FUZZ = 10 * 60;
   static final int MAX_BACKOFF = 4 * 3600;
+  /** A server's {@code PollInterval} above a week is taken as a week: checks never stop. */
+  static final int MAX_POLL = 7 * 24 * 3600;
 
   private final Timers timers;
   private final Random random;
@@ -36,8 +38,8 @@ public final class CheckScheduler {
   }
 
   /** update_engine's {@code FuzzInt}: uniform in {@code [v - r/2, v + r - r/2]}. */
-  static int fuzz(Random random, int value, int range) {
-    int low = value - range / 2;
+  static long fuzz(Random random, int value, int range) {
+    long low = (long) value - range / 2;
     return low + random.nextInt(range + 1);
   }
 
@@ -55,7 +57,7 @@ public final class CheckScheduler {
       interval = Math.min(2 * lastInterval, MAX_BACKOFF);
       fuzz = interval / 2;
     } else if (pollInterval.isPresent() && pollInterval.getAsInt() > 0) {
-      interval = pollInterval.getAsInt();
+      interval = Math.min(pollInterval.getAsInt(), MAX_POLL);
       fuzz = interval / 2;
     } else {
       interval = PERIOD;

@@ -1,5 +1,7 @@
 package dev.turnout.engine.omaha;
 
+import dev.turnout.engine.http.Redacted;
+
 import dev.turnout.payload.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -28,6 +32,7 @@ import org.xml.sax.SAXParseException;
  * neither external entities (XXE) nor entity expansion can happen.
  */
 final class OmahaResponseParser {
+  private static final Logger LOG = LoggerFactory.getLogger(OmahaResponseParser.class);
   private OmahaResponseParser() {}
 
   public static OmahaResponse parse(byte[] body) throws OmahaException {
@@ -55,7 +60,7 @@ final class OmahaResponseParser {
     OptionalInt poll = OptionalInt.empty();
     try {
       if (check.hasAttribute("PollInterval")) {
-        poll = OptionalInt.of(Integer.parseInt(check.getAttribute("PollInterval")));
+        poll = OptionalInt.of(Integer.parseInt(check.getAttribute("PollInterval").strip()));
       }
     } catch (NumberFormatException e) {
       poll = OptionalInt.empty();
@@ -78,11 +83,17 @@ final class OmahaResponseParser {
         if (codebase.isEmpty()) {
           throw invalid("a url has an empty codebase");
         }
+        String why = unusableUrl(codebase);
+        if (why != null) {
+          LOG.warn("ignoring the codebase {}: {}", Redacted.url(codebase), why);
+          continue;
+        }
         codebases.add(codebase);
       }
     }
     if (codebases.isEmpty()) {
-      throw invalid("the response has no urls/url");
+      throw invalid("the response has no urls/url that can be downloaded from (http or https,"
+          + " with a host)");
     }
     List<Element> packages = new ArrayList<>();
     for (Element p : children(manifest, "packages")) {
@@ -138,6 +149,27 @@ final class OmahaResponseParser {
     return new OmahaResponse(true, manifest.getAttribute("version"), urls, name, size, sha256,
         pkg.getAttribute("hash"), "true".equals(action.getAttribute("DisablePayloadBackoff")),
         maxFailures, "true".equals(action.getAttribute("IsDeltaPayload")), poll, extra, raw);
+  }
+
+  /** Why a codebase cannot be downloaded from, or null when it can: http(s), a host, a port. */
+  static String unusableUrl(String codebase) {
+    java.net.URI u;
+    try {
+      u = new java.net.URI(codebase);
+    } catch (java.net.URISyntaxException e) {
+      return "not a URL";
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return "only http and https are downloaded from";
+    }
+    if (u.getHost() == null || u.getHost().isEmpty()) {
+      return "no host";
+    }
+    if (u.getPort() > 65535) {
+      return "the port is out of range";
+    }
+    return null;
   }
 
   private static Document parseXml(byte[] body) throws OmahaException {

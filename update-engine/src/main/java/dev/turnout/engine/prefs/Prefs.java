@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * update_engine's prefs: one file per key in {@code /var/lib/update_engine/prefs/}, named after the
@@ -20,6 +22,7 @@ import java.util.regex.Pattern;
  * and the directory is forced, so a crash leaves the old value or the new one.
  */
 public final class Prefs {
+  private static final Logger LOG = LoggerFactory.getLogger(Prefs.class);
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+");
 
   private final Path dir;
@@ -66,6 +69,23 @@ public final class Prefs {
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The value as an integer within {@code [min, max]}, or {@code fallback} when absent or not a
+   * number. A value outside the range (a hand-edited or corrupt pref) is clamped into it, with a
+   * warning: no number read from disk can overflow the arithmetic it feeds.
+   */
+  public long getLong(String key, long fallback, long min, long max) throws IOException {
+    Optional<Long> v = getLong(key);
+    if (v.isEmpty()) {
+      return fallback;
+    }
+    long clamped = Math.max(min, Math.min(max, v.get()));
+    if (clamped != v.get()) {
+      LOG.warn("pref {} is {}, outside {}..{}; using {}", file(key), v.get(), min, max, clamped);
+    }
+    return clamped;
   }
 
   public void setBytes(String key, byte[] value) throws IOException {

@@ -208,6 +208,9 @@ public final class DownloadAndApply implements Stage {
       if (feed.position > at) {
         attempt = 0;
       }
+      // What arrived is applied and forced before the wait: a retry, a later attempt or a
+      // restart resumes from as far as the bytes got.
+      feed.consumer.drain();
       feed.saveCheckpoint();
       if (++attempt > tuning.maxRetries()) {
         throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "downloading "

@@ -16,6 +16,8 @@ import java.util.Random;
  */
 public final class PayloadState {
   private static final Duration MAX_BACKOFF = Duration.ofDays(16);
+  /** Far more failures or attempts than any payload has; a larger count in prefs is corrupt. */
+  private static final long MAX_COUNT = 1_000_000;
 
   private final Prefs prefs;
   private final Clock clock;
@@ -55,19 +57,19 @@ public final class PayloadState {
     if (r.disablePayloadBackoff()) {
       prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME, 0);
     }
-    long urlIndex = prefs.getLong(PrefKeys.CURRENT_URL_INDEX).orElse(0L);
+    long urlIndex = prefs.getLong(PrefKeys.CURRENT_URL_INDEX, 0, 0, Integer.MAX_VALUE);
     if (urlIndex < 0 || urlIndex >= r.payloadUrls().size()) {
       prefs.setLong(PrefKeys.CURRENT_URL_INDEX, 0);
     }
   }
 
   public String currentUrl() throws IOException {
-    return response.payloadUrls().get((int) (long) prefs.getLong(PrefKeys.CURRENT_URL_INDEX)
-        .orElse(0L));
+    long i = prefs.getLong(PrefKeys.CURRENT_URL_INDEX, 0, 0, Integer.MAX_VALUE);
+    return response.payloadUrls().get(i < response.payloadUrls().size() ? (int) i : 0);
   }
 
   public long attemptNumber() throws IOException {
-    return prefs.getLong(PrefKeys.PAYLOAD_ATTEMPT_NUMBER).orElse(0L);
+    return prefs.getLong(PrefKeys.PAYLOAD_ATTEMPT_NUMBER, 0, 0, MAX_COUNT);
   }
 
   /** Whether the payload must wait (error 40); never when the server disabled backoff. */
@@ -75,7 +77,7 @@ public final class PayloadState {
     if (response == null || response.disablePayloadBackoff() || response.isDeltaPayload()) {
       return false;
     }
-    long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME).orElse(0L);
+    long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME, 0, 0, Long.MAX_VALUE / 2);
     long now = clock.instant().getEpochSecond();
     if (expiry - now > MAX_BACKOFF.toSeconds()) {
       prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME, now);
@@ -86,7 +88,7 @@ public final class PayloadState {
 
   /** Bytes arrived: the current URL works, its failure count starts over. */
   public void downloadProgress() throws IOException {
-    if (prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT).orElse(0L) != 0) {
+    if (prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0, 0, MAX_COUNT) != 0) {
       prefs.setLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0);
     }
   }
@@ -106,7 +108,7 @@ public final class PayloadState {
     switch (classify(code)) {
       case NEXT_URL -> nextUrl();
       case COUNT_FAILURE, RETRY_TRANSFER -> {
-        long n = prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT).orElse(0L) + 1;
+        long n = prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0, 0, MAX_COUNT) + 1;
         if (n >= response.maxFailureCountPerUrl()) {
           nextUrl();
         } else {
@@ -160,7 +162,7 @@ public final class PayloadState {
   }
 
   private void nextUrl() throws IOException {
-    long next = prefs.getLong(PrefKeys.CURRENT_URL_INDEX).orElse(0L) + 1;
+    long next = prefs.getLong(PrefKeys.CURRENT_URL_INDEX, 0, 0, Integer.MAX_VALUE) + 1;
     prefs.setLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0);
     if (next >= response.payloadUrls().size()) {
       prefs.setLong(PrefKeys.CURRENT_URL_INDEX, 0);

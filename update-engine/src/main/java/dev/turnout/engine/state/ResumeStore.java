@@ -7,6 +7,8 @@ import dev.turnout.payload.PayloadException;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The download's resume state in prefs, with update_engine's keys and its rules
@@ -15,6 +17,7 @@ import java.util.Optional;
  * format, not libsodium's) is kept beside the standard keys.
  */
 public final class ResumeStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ResumeStore.class);
   static final String CHECKPOINT = "update-state-turnout-checkpoint";
   /** update_engine gives up resuming after this many resumed attempts failed. */
   static final int MAX_RESUMED_FAILURES = 10;
@@ -48,7 +51,7 @@ public final class ResumeStore {
     long next = prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION).orElse(-1L);
     if (next <= 0
         || !responseHash.equals(prefs.getString(PrefKeys.UPDATE_CHECK_RESPONSE_HASH).orElse(""))
-        || prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES).orElse(0L) > MAX_RESUMED_FAILURES) {
+        || prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES, 0, 0, 1_000_000) > MAX_RESUMED_FAILURES) {
       return Optional.empty();
     }
     Optional<byte[]> encoded = prefs.getBytes(CHECKPOINT);
@@ -59,6 +62,8 @@ public final class ResumeStore {
       Checkpoint cp = Checkpoint.decode(encoded.get());
       return cp.nextOperation() == next ? Optional.of(cp) : Optional.empty();
     } catch (PayloadException e) {
+      LOG.warn("dropping the saved download state, the download starts over: {}", e.reason());
+      reset(responseHash);
       return Optional.empty();
     }
   }
@@ -66,7 +71,7 @@ public final class ResumeStore {
   /** Counts a resumed attempt in advance, as update_engine does; cleared by {@link #reset}. */
   public void countResume() throws IOException {
     prefs.setLong(PrefKeys.RESUMED_UPDATE_FAILURES,
-        prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES).orElse(0L) + 1);
+        prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES, 0, 0, 1_000_000) + 1);
   }
 
   /** update_engine's full reset, before a fresh download or after success. */

@@ -48,7 +48,7 @@ public final class RollbackGuard {
       return;
     }
     long count = failed.get().equals(prefs.getString(VERSION).orElse(""))
-        ? prefs.getLong(COUNT).orElse(0L) + 1 : 1;
+        ? prefs.getLong(COUNT, 0, 0, GIVE_UP) + 1 : 1;
     prefs.setString(VERSION, failed.get());
     prefs.setLong(COUNT, count);
     prefs.setLong(TIME, clock.instant().getEpochSecond());
@@ -61,12 +61,17 @@ public final class RollbackGuard {
     if (!version.equals(prefs.getString(VERSION).orElse(""))) {
       return Optional.empty();
     }
-    long count = prefs.getLong(COUNT).orElse(0L);
+    long count = prefs.getLong(COUNT, 0, 0, GIVE_UP);
     if (count >= GIVE_UP) {
       return Optional.of("version " + version + " rolled back " + count + " times on this"
           + " machine; it will not be installed again (a newer version will be)");
     }
-    Instant until = Instant.ofEpochSecond(prefs.getLong(TIME).orElse(0L))
+    long now = clock.instant().getEpochSecond();
+    long at = prefs.getLong(TIME, 0, 0, now);
+    if (prefs.getLong(TIME).orElse(0L) > now) {
+      prefs.setLong(TIME, now); // a time from the future: the hold starts now, once
+    }
+    Instant until = Instant.ofEpochSecond(at)
         .plus(FIRST_HOLD.multipliedBy(1L << Math.max(0, count - 1)));
     if (clock.instant().isBefore(until)) {
       return Optional.of("version " + version + " rolled back " + count + " time(s) on this"

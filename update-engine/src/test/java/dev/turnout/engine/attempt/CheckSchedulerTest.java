@@ -15,15 +15,15 @@ class CheckSchedulerTest {
   @Test
   void fuzzIsUniformInUpdateEnginesRange() {
     Random r = new Random(3);
-    int min = Integer.MAX_VALUE;
-    int max = Integer.MIN_VALUE;
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
     for (int i = 0; i < 20_000; i++) {
-      int v = CheckScheduler.fuzz(r, 420, 600);
+      long v = CheckScheduler.fuzz(r, 420, 600);
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    assertThat(min).isEqualTo(120);
-    assertThat(max).isEqualTo(720);
+    assertThat(min).isEqualTo(120L);
+    assertThat(max).isEqualTo(720L);
   }
 
   @Test
@@ -52,5 +52,14 @@ class CheckSchedulerTest {
       assertThat(next).isBetween(b - b / 2, b + b - b / 2);
     }
     assertThat(s.nextInterval(0, OptionalInt.empty()).toSeconds()).isBetween(2400L, 3000L);
+  }
+
+  @Test
+  void aHugePollIntervalIsAWeekNotANegativeWait() {
+    CheckScheduler s = new CheckScheduler(null, new java.util.Random(1), null);
+    for (int i = 0; i < 100; i++) {
+      long next = s.nextInterval(0, OptionalInt.of(Integer.MAX_VALUE)).toSeconds();
+      assertThat(next).isBetween(CheckScheduler.MAX_POLL / 2L, CheckScheduler.MAX_POLL * 3L / 2);
+    }
   }
 }

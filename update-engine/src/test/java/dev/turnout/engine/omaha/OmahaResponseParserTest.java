@@ -89,6 +89,18 @@ class OmahaResponseParserTest {
   }
 
   @Test
+  void codebasesThatCannotBeDownloadedFromAreSkippedAndNoneLeftIsError34() throws Exception {
+    String good = "https://update.release.flatcar-linux.net/amd64-usr/3732.0.0/";
+    for (String bad : new String[] {"file:///etc/", "ftp://mirror.example/flatcar/",
+        "http://127.0.0.1:99999/", "http:///no-host/", "https://exa mple/"}) {
+      rejected(Fixtures.UPDATE.replace(good, bad), 34, "no urls/url");
+      OmahaResponse r = parse(Fixtures.UPDATE.replace("<url codebase=\"" + good + "\"></url>",
+          "<url codebase=\"" + bad + "\"></url><url codebase=\"" + good + "\"></url>"));
+      assertThat(r.payloadUrls()).as(bad).containsExactly(good + "flatcar_production_update.gz");
+    }
+  }
+
+  @Test
   void malformedResponsesGetTheirCodes() {
     rejected("", 30, "empty response");
     rejected("<response", 31, "not well-formed");

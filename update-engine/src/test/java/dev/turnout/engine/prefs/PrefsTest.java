@@ -49,4 +49,16 @@ class PrefsTest {
     assertThatThrownBy(() -> p.getString("a b")).hasMessageContaining("invalid pref key");
     assertThatThrownBy(() -> p.setString("", "x")).hasMessageContaining("invalid pref key");
   }
+
+  @Test
+  void aNumberOutsideItsRangeIsClampedNeverTrusted() throws Exception {
+    Prefs p = new Prefs(dir.resolve("clamped"));
+    p.setString("payload-attempt-number", "-1");
+    assertThat(p.getLong("payload-attempt-number", 0, 0, 1000)).isZero();
+    p.setString("turnout-rollback-time", "99999999999999999");
+    assertThat(p.getLong("turnout-rollback-time", 0, 0, 4_000_000_000L)).isEqualTo(4_000_000_000L);
+    p.setString("current-url-index", "x");
+    assertThat(p.getLong("current-url-index", 7, 0, 10)).isEqualTo(7);
+    assertThat(p.getLong("absent", 3, 0, 10)).isEqualTo(3);
+  }
 }

@@ -104,4 +104,15 @@ class PayloadStateTest {
     prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME, now.plus(Duration.ofDays(40)).getEpochSecond());
     assertThat(state.shouldBackoff()).isFalse();
   }
+
+  @Test
+  void aNegativeAttemptNumberInPrefsIsTakenAsZero() throws Exception {
+    state.setResponse(response(false, 10, "http://a/p"));
+    prefs.setString(PrefKeys.PAYLOAD_ATTEMPT_NUMBER, "-1");
+    state.downloadComplete();
+    assertThat(state.attemptNumber()).isEqualTo(1);
+    long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME).orElseThrow();
+    assertThat(expiry - now.getEpochSecond()).as("one day, give or take six hours")
+        .isBetween(18L * 3600, 30L * 3600);
+  }
 }

@@ -14,8 +14,9 @@ class ResumeStoreTest {
   @TempDir Path dir;
   Prefs prefs;
   ResumeStore store;
-  final Checkpoint cp = new Checkpoint(3, 4096, new byte[] {1, 2, 3}, new byte[0], new byte[0],
-      120, new byte[32]);
+  final Checkpoint cp = new Checkpoint(3, 4096,
+      new org.bouncycastle.crypto.digests.SHA256Digest().getEncodedState(), new byte[0],
+      new byte[0], 120, new byte[32]);
 
   @BeforeEach
   void setUp() {
@@ -58,6 +59,15 @@ class ResumeStoreTest {
     store.save("hash-a", cp);
     prefs.setBytes(ResumeStore.CHECKPOINT, new byte[] {9, 9, 9});
     assertThat(store.resumable("hash-a")).isEmpty();
+  }
+
+  @Test
+  void aCheckpointWhoseHashStateIsGarbageIsDroppedAndTheDownloadStartsOver() throws Exception {
+    store.save("hash-a", new Checkpoint(3, 4096, new byte[] {1, 2, 3}, new byte[0], new byte[0],
+        120, new byte[32]));
+    assertThat(store.resumable("hash-a")).isEmpty();
+    assertThat(prefs.exists(ResumeStore.CHECKPOINT)).as("dropped, not tried again").isFalse();
+    assertThat(prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION)).hasValue(-1L);
   }
 
   @Test
