@@ -80,12 +80,7 @@ public final class Daemon implements AutoCloseable {
     Random random = new SecureRandom();
     OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
         OmahaParamsLoader.machineArch());
-    HttpSettings http = o.http().withEnvironment(env);
-    String caBundle = loader.load().extraCaBundle();
-    if (caBundle != null) {
-      http = http.withExtraCaBundle(paths.resolve(caBundle));
-    }
-    OkHttpClient client = HttpClients.create(http, System::nanoTime);
+    OkHttpClient client = httpClient(o.http().withEnvironment(env), loader, paths);
     OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, http.maxResponseBytes()));
     PayloadState payloadState = new PayloadState(prefs, clock, random);
     ResumeStore resume = new ResumeStore(prefs);
@@ -126,6 +121,26 @@ public final class Daemon implements AutoCloseable {
     service.statusChanged(attempter.status());
     marker.start(timers, o.markGoodDelay());
     scheduler.start(o.firstCheckDelay());
+  }
+
+  /**
+   * The one HTTP client, trusting {@code SERVER_CA_BUNDLE} besides the system store when it is
+   * set and usable. A bad bundle is an ERROR in the log, not a daemon that cannot start: it runs
+   * with the system store (a private server then fails its checks, and says why).
+   */
+  private static OkHttpClient httpClient(HttpSettings http, OmahaParamsLoader loader,
+      SystemPaths paths) throws IOException {
+    try {
+      String caBundle = loader.load().extraCaBundle();
+      if (caBundle != null) {
+        return HttpClients.create(http.withExtraCaBundle(paths.resolve(caBundle)),
+            System::nanoTime);
+      }
+    } catch (IOException e) {
+      LOG.error("SERVER_CA_BUNDLE is not usable, trusting the system store only: {}",
+          e.getMessage());
+    }
+    return HttpClients.create(http, System::nanoTime);
   }
 
   /**

@@ -1,7 +1,16 @@
 package dev.turnout.engine.omaha;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * update_engine's {@code simple_key_value_store}: the format of update.conf, release and
@@ -10,7 +19,54 @@ import java.util.Map;
  * removed; there are no comments; a later duplicate wins.
  */
 final class KeyValueStore {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyValueStore.class);
+
   private KeyValueStore() {}
+
+  /**
+   * Reads {@code file} leniently: a line that is not UTF-8 or has no {@code =} is skipped with a
+   * warning naming the file and line; nothing in the file can make reading it fail. A missing
+   * file is empty.
+   */
+  static Map<String, String> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      if (Files.exists(file)) {
+        LOG.warn("{} is not a regular file; ignored", file);
+      }
+      return Map.of();
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    StringBuilder good = new StringBuilder();
+    int lineNo = 0;
+    int start = 0;
+    while (start <= bytes.length) {
+      int end = start;
+      while (end < bytes.length && bytes[end] != '\n') {
+        end++;
+      }
+      lineNo++;
+      String line = utf8(bytes, start, end - start);
+      if (line == null) {
+        LOG.warn("{}:{}: not UTF-8 text; line skipped", file, lineNo);
+      } else if (!line.isBlank() && line.indexOf('=') < 0 && !line.startsWith("#")) {
+        LOG.warn("{}:{}: not KEY=value; line skipped", file, lineNo);
+      } else {
+        good.append(line).append('\n');
+      }
+      start = end + 1;
+    }
+    return parse(good.toString());
+  }
+
+  private static String utf8(byte[] b, int off, int len) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, off, len)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
 
   public static Map<String, String> parse(String text) {
     Map<String, String> map = new LinkedHashMap<>();

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@link OmahaParams} the way update_engine does: each key from the first of
@@ -18,6 +20,7 @@ import java.util.Map;
  * prefs, set once to the running version when absent.
  */
 public final class OmahaParamsLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(OmahaParamsLoader.class);
   private final SystemPaths paths;
   private final Prefs prefs;
   private final String arch;
@@ -36,7 +39,8 @@ public final class OmahaParamsLoader {
       oem = read(paths.resolve("/usr/share/oem/oem-release"));
     }
     String version = get(conf, "FLATCAR_RELEASE_VERSION", "");
-    String aleph = prefs.getString(PrefKeys.ALEPH_VERSION).orElse("");
+    String aleph = sendable(PrefKeys.ALEPH_VERSION + " pref",
+        prefs.getString(PrefKeys.ALEPH_VERSION).orElse(""), "");
     if (aleph.isEmpty() && !version.isEmpty()) {
       prefs.setString(PrefKeys.ALEPH_VERSION, version);
       aleph = version;
@@ -45,9 +49,11 @@ public final class OmahaParamsLoader {
         get(conf, "GROUP", OmahaParams.DEFAULT_GROUP), version,
         get(conf, "FLATCAR_RELEASE_BOARD", ""),
         get(conf, "FLATCAR_RELEASE_APPID", OmahaParams.DEFAULT_APPID),
-        get(conf, "MACHINE_ALIAS", ""), oem.getOrDefault("ID", ""),
-        oem.getOrDefault("VERSION_ID", ""), trimmed(paths.resolve("/etc/machine-id")),
-        trimmed(paths.resolve("/proc/sys/kernel/random/boot_id")), aleph, arch,
+        get(conf, "MACHINE_ALIAS", ""), sendable("oem-release ID", oem.getOrDefault("ID", ""), ""),
+        sendable("oem-release VERSION_ID", oem.getOrDefault("VERSION_ID", ""), ""),
+        sendable("/etc/machine-id", trimmed(paths.resolve("/etc/machine-id")), ""),
+        sendable("boot_id", trimmed(paths.resolve("/proc/sys/kernel/random/boot_id")), ""),
+        aleph, arch,
         get(conf, "DOWNLOAD_USER", ""), get(conf, "DOWNLOAD_PASSWORD", ""),
         get(conf, "PCR_POLICY_SERVER", ""), emptyToNull(get(conf, "SERVER_CA_BUNDLE", "")));
   }
@@ -55,21 +61,41 @@ public final class OmahaParamsLoader {
   private static String get(List<Map<String, String>> files, String key, String fallback) {
     for (Map<String, String> f : files) {
       if (f.containsKey(key)) {
-        return f.get(key);
+        return sendable(key, f.get(key), fallback);
       }
     }
     return fallback;
   }
 
-  private static Map<String, String> read(Path p) throws IOException {
-    if (!Files.isReadable(p)) {
-      return Map.of();
+  /**
+   * {@code value}, when it can go into the request as it is; else {@code fallback}, with a
+   * warning. The request keeps update_engine's bytes, which leave {@code "} unescaped in
+   * attributes, so a value with a quote or a character XML cannot carry is refused rather than
+   * let change the request.
+   */
+  static String sendable(String key, String value, String fallback) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean surrogateOk = Character.isHighSurrogate(c) && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(++i));
+      if (c == '"' || c < 0x20 || c == 0x7f || c == 0xfffe || c == 0xffff
+          || Character.isSurrogate(c) && !surrogateOk) {
+        LOG.warn("{}: the value cannot be sent to the update server (it holds {}); using {}",
+            key, c == '"' ? "a double quote" : String.format("the character U+%04X", (int) c),
+            fallback.isEmpty() ? "nothing" : "\"" + fallback + "\"");
+        return fallback;
+      }
     }
-    return KeyValueStore.parse(Files.readString(p, StandardCharsets.UTF_8));
+    return value;
+  }
+
+  private static Map<String, String> read(Path p) throws IOException {
+    return KeyValueStore.read(p);
   }
 
   private static String trimmed(Path p) throws IOException {
-    return Files.isReadable(p) ? Files.readString(p, StandardCharsets.UTF_8).strip() : "";
+    return Files.isRegularFile(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8).strip()
+        : "";
   }
 
   private static String emptyToNull(String s) {

@@ -39,7 +39,11 @@ import org.slf4j.LoggerFactory;
 public final class DownloadAndApply implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(DownloadAndApply.class);
 
-  /** Retry and checkpoint timing; update_engine retries a cut transfer 20 times, 20 s apart. */
+  /**
+   * Retry and checkpoint timing; update_engine retries a cut transfer 20 times, 20 s apart. The
+   * retries are counted over the whole attempt, progress or not: a server that sends a little and
+   * stalls, again and again, cannot keep one attempt going for ever.
+   */
   public record Tuning(int maxRetries, Duration retryDelay, Duration checkpointEvery, int threads) {
     public static Tuning defaults() {
       return new Tuning(20, Duration.ofSeconds(20), Duration.ofSeconds(2), 0);
@@ -141,6 +145,7 @@ public final class DownloadAndApply implements Stage {
     long lastCheckpoint;
     long savedOperation;
     boolean urlWorks;
+    int retries;
 
     Feed(PayloadConsumer consumer, String hash, long announced, StageSink sink) {
       this.consumer = consumer;
@@ -179,7 +184,6 @@ public final class DownloadAndApply implements Stage {
   /** GETs bytes {@code [from, end)} ({@code end} -1: to the end), retrying cut transfers. */
   private void fetch(String url, long from, long end, Feed feed) throws IOException,
       UpdateException {
-    int attempt = 0;
     IOException last = null;
     while (true) {
       long at = feed.position;
@@ -187,7 +191,7 @@ public final class DownloadAndApply implements Stage {
       if (stop >= 0 && at >= stop) {
         return; // everything arrived, even if the connection then failed (a lying Content-Length)
       }
-      if (end < 0 && at >= feed.announced && attempt > 0) {
+      if (end < 0 && at >= feed.announced && last != null) {
         // Everything the server announced arrived, yet the payload wants more: it is not the
         // payload Omaha described, and no retry will change that.
         throw new UpdateException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR, "the payload continues"
@@ -205,21 +209,18 @@ public final class DownloadAndApply implements Stage {
       } catch (IOException e) {
         last = e;
       }
-      if (feed.position > at) {
-        attempt = 0;
-      }
       // What arrived is applied and forced before the wait: a retry, a later attempt or a
       // restart resumes from as far as the bytes got.
       feed.consumer.drain();
       feed.saveCheckpoint();
-      if (++attempt > tuning.maxRetries()) {
+      if (++feed.retries > tuning.maxRetries()) {
         throw new UpdateException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "downloading "
             + Redacted.url(url) + " failed at byte " + feed.position + ": " + last.getMessage(),
             last);
       }
       LOG.warn("download of {} interrupted at byte {} ({}); retrying in {} s (try {} of {})",
           Redacted.url(url), feed.position, last.getMessage(), tuning.retryDelay().toSeconds(),
-          attempt, tuning.maxRetries());
+          feed.retries, tuning.maxRetries());
       try {
         sleeper.sleep(tuning.retryDelay());
       } catch (InterruptedException e) {

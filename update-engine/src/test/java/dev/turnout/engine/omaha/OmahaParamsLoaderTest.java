@@ -99,4 +99,56 @@ class OmahaParamsLoaderTest {
     assertThat(p.server()).isEqualTo("http://nebraska.lab:8000/v1/update");
     assertThat(p.nonDefaultServer()).isTrue();
   }
+
+  @Test
+  void aByteThatIsNotUtf8CostsOnlyItsLine() throws IOException {
+    java.nio.file.Files.createDirectories(paths.updateConf().getParent());
+    java.nio.file.Files.write(paths.updateConf(), ("GROUP=beta\nMACHINE_ALIAS=caf\u00e9\n"
+        + "SERVER=http://a/\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    OmahaParams p = load();
+    assertThat(p.group()).isEqualTo("beta");
+    assertThat(p.server()).isEqualTo("http://a/");
+    assertThat(p.machineAlias()).as("the line with the bad byte is skipped").isEmpty();
+  }
+
+  @Test
+  void aValueThatWouldChangeTheRequestIsRefusedForItsDefault() throws IOException {
+    write("/etc/flatcar/update.conf", "GROUP=stable\" machineid=\"spoofed\n"
+        + "MACHINE_ALIAS=a\u001bb\n");
+    OmahaParams p = load();
+    assertThat(p.group()).isEqualTo(OmahaParams.DEFAULT_GROUP);
+    assertThat(p.machineAlias()).isEmpty();
+    assertThat(OmahaRequest.updateCheck(p, false, null)).doesNotContain("spoofed");
+  }
+
+  @Test
+  void everyRequestIsWellFormedXmlWhateverTheConfigurationHolds() throws Exception {
+    java.util.Random r = new java.util.Random(42);
+    javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory
+        .newInstance();
+    for (int round = 0; round < 300; round++) {
+      StringBuilder conf = new StringBuilder();
+      for (String key : new String[] {"GROUP", "MACHINE_ALIAS", "FLATCAR_RELEASE_BOARD",
+          "FLATCAR_RELEASE_APPID"}) {
+        StringBuilder v = new StringBuilder();
+        for (int i = r.nextInt(12); i > 0; i--) {
+          String[] odd = {"&", "<", ">", "\"", "'", "\u00e9", "\ud83d\ude00", "x", "]]>"};
+          v.append(r.nextInt(4) == 0 ? String.valueOf((char) r.nextInt(0x80))
+              : odd[r.nextInt(odd.length)]);
+        }
+        conf.append(key).append('=').append(v.toString().replace("\n", "")).append('\n');
+      }
+      write("/etc/flatcar/update.conf", conf.toString());
+      write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=1." + round + ".0\n");
+      OmahaParams p = load();
+      for (String xml : new String[] {OmahaRequest.updateCheck(p, true, "1.0.0"),
+          OmahaRequest.ping(p, false)}) {
+        org.w3c.dom.Document d = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(
+            xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        org.w3c.dom.Element app = (org.w3c.dom.Element) d.getElementsByTagName("app").item(0);
+        assertThat(app.getAttribute("track")).as(conf.toString()).isEqualTo(p.group());
+        assertThat(app.getAttributes().getLength()).as("no attribute injected").isEqualTo(13);
+      }
+    }
+  }
 }

@@ -37,12 +37,21 @@ class ConfigureTest {
   }
 
   @Test
-  void anUnreadableConfigurationIsError2() throws Exception {
+  void nothingInAConfigurationFileStopsTheDaemon() throws Exception {
     FakeNode node = new FakeNode(dir);
     Path conf = node.paths.updateConf();
     Files.delete(conf);
-    Files.createDirectories(conf.resolve("oops"));
-    // A directory where update.conf should be cannot be read: a clear error, not a crash.
+    Files.createDirectories(conf.resolve("oops")); // a directory where update.conf should be
+    InstallPlan p = new Configure(node.params).run(InstallPlan.start(true, 0), StageSink.NONE);
+    assertThat(p.params().server()).isEqualTo(dev.turnout.engine.omaha.OmahaParams.DEFAULT_SERVER);
+    assertThat(p.params().version()).as("the release file still counts").isEqualTo("1.0.0");
+  }
+
+  @Test
+  void prefsThatCannotBeWrittenAreError2() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    Files.createDirectories(node.paths.prefsDir().getParent());
+    Files.writeString(node.paths.prefsDir(), "a file where the prefs directory should be");
     assertThatThrownBy(() -> new Configure(node.params).run(InstallPlan.start(true, 0),
         StageSink.NONE)).isInstanceOfSatisfying(UpdateException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.OMAHA_REQUEST_ERROR));

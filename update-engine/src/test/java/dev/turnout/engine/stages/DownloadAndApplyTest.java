@@ -133,4 +133,18 @@ class DownloadAndApplyTest {
     assertThat(Arrays.copyOf(node.disks.contents(4), release.image.length))
         .isEqualTo(release.image);
   }
+
+  @Test
+  void retriesAreCountedOverTheAttemptEvenWhenEachOneMakesProgress() throws Exception {
+    FakePayloadSource dripping = new FakePayloadSource(release.payload);
+    for (int i = 0; i < 50; i++) {
+      dripping.cutAfter(1000); // a little per connection, then the connection drops
+    }
+    node.source = dripping;
+    InstallPlan planned = planned();
+    assertThatThrownBy(() -> stage().run(planned, sink))
+        .isInstanceOfSatisfying(UpdateException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.DOWNLOAD_TRANSFER_ERROR));
+    assertThat(dripping.requests).hasSize(node.tuning.maxRetries() + 1);
+  }
 }
