@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 
 /** A block device node or a regular image file, through a {@link FileChannel}. */
 final class FileBlockDevice implements BlockDevice {
@@ -14,21 +15,36 @@ final class FileBlockDevice implements BlockDevice {
   private final FileChannel channel;
   private final long size;
 
-  private FileBlockDevice(Path path, FileChannel channel, long size) {
+  /** How long a writer waits for another process's GPT write to end. */
+  static final Duration GPT_LOCK_WAIT = Duration.ofSeconds(30);
+
+  private final DiskLock lock;
+
+  private FileBlockDevice(Path path, FileChannel channel, long size, DiskLock lock) {
     this.path = path;
     this.channel = channel;
     this.size = size;
+    this.lock = lock;
   }
 
-  /** Opens {@code path} read-only, or read-write when {@code writable}. */
+  /**
+   * Opens {@code path} read-only, or read-write when {@code writable}: then holding the disk's
+   * {@link DiskLock.Kind#GPT} lock until closed, so no two processes write the table at once.
+   */
   public static FileBlockDevice open(Path path, boolean writable) throws IOException {
-    FileChannel ch = writable
-        ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-        : FileChannel.open(path, StandardOpenOption.READ);
+    DiskLock lock = writable ? DiskLock.acquire(path, DiskLock.Kind.GPT, GPT_LOCK_WAIT) : null;
+    FileChannel ch = null;
     try {
-      return new FileBlockDevice(path, ch, sizeOf(path, ch));
+      ch = writable ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+          : FileChannel.open(path, StandardOpenOption.READ);
+      return new FileBlockDevice(path, ch, sizeOf(path, ch), lock);
     } catch (IOException | RuntimeException e) {
-      ch.close();
+      if (ch != null) {
+        ch.close();
+      }
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
   }
@@ -92,6 +108,12 @@ final class FileBlockDevice implements BlockDevice {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      channel.close();
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
   }
 }

@@ -136,14 +136,15 @@ final class Machine {
 
   /**
    * A simulated reboot into the partition {@code partUuid} (as the boot loader chose it), which
-   * holds {@code image} of {@code version}: the kernel command line and release file change and
-   * /run, a tmpfs, is emptied of the engine's markers.
+   * holds {@code image} of {@code version}: the kernel command line, release file and boot ID
+   * change and /run, a tmpfs, is emptied of the engine's markers.
    */
   void boot(String partUuid, String version, byte[] image) throws IOException {
     booted = USR_A.toString().equals(partUuid) ? 3 : 4;
     bootedImage = image;
     write("/proc/cmdline", "mount.usr=PARTUUID=" + partUuid + "\n");
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=" + version + "\n");
+    write("/proc/sys/kernel/random/boot_id", java.util.UUID.randomUUID() + "\n");
     Files.deleteIfExists(path("/run/update_engine_autoupdate_completed"));
     Files.deleteIfExists(path("/run/reboot-required"));
   }

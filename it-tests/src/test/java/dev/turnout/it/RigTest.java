@@ -121,8 +121,8 @@ abstract class RigTest {
     return new Daemon(new Daemon.Options(root, disk, Duration.ofHours(1), Duration.ofHours(1),
         bus.address, HttpSettings.defaults().withTimeouts(Duration.ofSeconds(2),
             Duration.ofSeconds(2)),
-        new DownloadAndApply.Tuning(2, Duration.ofMillis(100), Duration.ZERO, 0)),
-        Map.of("PATH", System.getenv("PATH")));
+        new DownloadAndApply.Tuning(2, Duration.ofMillis(100), Duration.ZERO, 0),
+        Duration.ofSeconds(30)), Map.of("PATH", System.getenv("PATH")), () -> { });
   }
 
   /** Starts an interactive check on {@code d}; returns how the attempt ended. */

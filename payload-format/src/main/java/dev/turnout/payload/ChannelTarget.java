@@ -12,7 +12,15 @@ final class ChannelTarget implements PayloadTarget {
   private final long size;
   private final boolean truncatable;
 
+  private final java.io.Closeable alsoClose;
+
   ChannelTarget(FileChannel channel, long base, long size, boolean truncatable) {
+    this(channel, base, size, truncatable, () -> { });
+  }
+
+  ChannelTarget(FileChannel channel, long base, long size, boolean truncatable,
+      java.io.Closeable alsoClose) {
+    this.alsoClose = alsoClose;
     this.channel = channel;
     this.base = base;
     this.size = size;
@@ -65,6 +73,10 @@ final class ChannelTarget implements PayloadTarget {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      channel.close();
+    } finally {
+      alsoClose.close();
+    }
   }
 }

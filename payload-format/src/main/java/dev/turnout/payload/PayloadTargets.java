@@ -15,6 +15,15 @@ public final class PayloadTargets {
     return new ChannelTarget(channel, offset, length, false);
   }
 
+  /**
+   * The byte range {@code [offset, offset + length)} of an open channel; closing the target
+   * closes the channel, then {@code alsoClose} (a lock held while writing, say).
+   */
+  public static PayloadTarget range(FileChannel channel, long offset, long length,
+      java.io.Closeable alsoClose) {
+    return new ChannelTarget(channel, offset, length, false, alsoClose);
+  }
+
   /** A whole existing file or block device, opened for writing. */
   public static PayloadTarget open(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -31,10 +31,12 @@ import dev.turnout.engine.state.ResumeStore;
 import dev.turnout.engine.state.RollbackGuard;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Durable;
+import dev.turnout.engine.system.InstanceLock;
 import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.ProcessHooks;
 import dev.turnout.engine.system.RealTimers;
 import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.gpt.DiskLock;
 import dev.turnout.payload.Keys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +52,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
+import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -65,62 +68,106 @@ public final class Daemon implements AutoCloseable {
 
   /** The daemon's options. */
   public record Options(Path root, Path disk, Duration firstCheckDelay, Duration markGoodDelay,
-      String busAddress, HttpSettings http, DownloadAndApply.Tuning tuning) {}
+      String busAddress, HttpSettings http, DownloadAndApply.Tuning tuning, Duration hookTimeout) {}
 
   private final UpdateAttempter attempter;
   private final RealTimers timers = new RealTimers();
+  private final List<java.io.Closeable> locks = new ArrayList<>();
   private final DBusConnection bus;
+  private boolean closed;
 
-  /** @param env the process environment: proxies for HTTP, what hooks may see */
-  public Daemon(Options o, Map<String, String> env) throws IOException, DBusException {
-    SystemPaths paths = new SystemPaths(o.root());
-    Prefs prefs = new Prefs(paths.prefsDir());
-    Durable.createDirectories(prefs.dir());
-    Clock clock = Clock.systemUTC();
-    Random random = new SecureRandom();
-    OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
-        OmahaParamsLoader.machineArch());
-    OkHttpClient client = httpClient(o.http().withEnvironment(env), loader, paths);
-    OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, http.maxResponseBytes()));
-    PayloadState payloadState = new PayloadState(prefs, clock, random);
-    ResumeStore resume = new ResumeStore(prefs);
-    RollbackGuard rollbacks = new RollbackGuard(prefs, clock);
-    Disks disks = new FileDisks();
-    BootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
-    Hooks hooks = new ProcessHooks(env, Duration.ofMinutes(10));
-    BootMarker marker = new BootMarker(paths, slots, disks, hooks);
-    Stages stages = new Stages(new Configure(loader),
-        new Check(omaha, prefs, rollbacks, marker::markNow, clock),
-        new Plan(paths, slots, payloadState, resume, rollbacks),
-        new MarkTargetUnbootable(disks),
-        new DownloadAndApply(new HttpPayloadSource(client), disks, trustedKeys(paths), resume,
-            payloadState, o.tuning(), clock, timers),
-        new Verify(disks), new Postinstall(paths, hooks, resume), new SetActive(disks),
-        new Report(paths, prefs, resume, rollbacks));
-    attempter = new UpdateAttempter(stages,
-        new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume, clock));
-
-    bus = o.busAddress() != null ? DBusConnectionBuilder.forAddress(o.busAddress()).build()
-        : DBusConnectionBuilder.forSystemBus().build();
-    ManagerService service = new ManagerService(attempter, bus, allowedUids(paths));
-    attempter.addListener(service);
-    // An attempt has ended: the next check is most of an hour away, so keep no idle connection
-    // (and its file descriptor) to servers that may be gone by then.
-    attempter.addListener(s -> {
-      if (s.operation() == UpdateStatus.IDLE
-          || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-        client.connectionPool().evictAll();
+  /**
+   * @param env the process environment: proxies for HTTP, what hooks may see
+   * @param onBusLost runs (on a bus thread) when the bus connection drops: the caller stops the
+   *     daemon and exits non-zero, so the service manager starts it afresh on the new bus
+   */
+  public Daemon(Options o, Map<String, String> env, Runnable onBusLost)
+      throws IOException, DBusException {
+    try {
+      SystemPaths paths = new SystemPaths(o.root());
+      Prefs prefs = new Prefs(paths.prefsDir());
+      try {
+        Durable.createDirectories(prefs.dir());
+      } catch (IOException e) {
+        throw new IOException("the prefs directory " + prefs.dir() + " is not usable: "
+            + e.getMessage(), e);
       }
-    });
-    CheckScheduler scheduler = new CheckScheduler(timers, random, attempter);
-    attempter.addListener(scheduler.listener());
-    bus.exportObject(Manager.OBJECT_PATH, service);
-    bus.requestBusName(Manager.BUS_NAME);
-    LOG.info("owning {} at {}; status {}", Manager.BUS_NAME, Manager.OBJECT_PATH,
-        attempter.status().operation().wireName());
-    service.statusChanged(attempter.status());
-    marker.start(timers, o.markGoodDelay());
-    scheduler.start(o.firstCheckDelay());
+      locks.add(InstanceLock.take(paths.resolve("/var/lib/update_engine/turnout.lock")));
+      Clock clock = Clock.systemUTC();
+      Random random = new SecureRandom();
+      OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
+          OmahaParamsLoader.machineArch());
+      OkHttpClient client = httpClient(o.http().withEnvironment(env), loader, paths);
+      OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, o.http().maxResponseBytes()));
+      PayloadState payloadState = new PayloadState(prefs, clock, random);
+      ResumeStore resume = new ResumeStore(prefs);
+      RollbackGuard rollbacks = new RollbackGuard(prefs, clock);
+      Disks disks = new FileDisks();
+      KernelBootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
+      Hooks hooks = new ProcessHooks(env, o.hookTimeout());
+      lockDisk(diskOrNull(slots));
+      BootMarker marker = new BootMarker(paths, slots, disks, hooks);
+      Stages stages = new Stages(new Configure(loader),
+          new Check(omaha, prefs, rollbacks, marker::markNow, clock),
+          new Plan(paths, slots, payloadState, resume, rollbacks),
+          new MarkTargetUnbootable(disks),
+          new DownloadAndApply(new HttpPayloadSource(client), disks, trustedKeys(paths), resume,
+              payloadState, o.tuning(), clock, timers),
+          new Verify(disks), new Postinstall(paths, hooks, resume), new SetActive(disks),
+          new Report(paths, prefs, resume, rollbacks));
+      attempter = new UpdateAttempter(stages,
+          new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume, clock));
+
+      IDisconnectCallback lost = new IDisconnectCallback() {
+        @Override
+        public void disconnectOnError(IOException e) {
+          LOG.error("lost the message bus ({}); stopping, to be started again on the new bus",
+              e.getMessage());
+          onBusLost.run();
+        }
+      };
+      bus = (o.busAddress() != null ? DBusConnectionBuilder.forAddress(o.busAddress())
+          : DBusConnectionBuilder.forSystemBus()).withDisconnectCallback(lost).build();
+      ManagerService service = new ManagerService(attempter, bus, allowedUids(paths));
+      attempter.addListener(service);
+      // An attempt has ended: the next check is most of an hour away, so keep no idle connection
+      // (and its file descriptor) to servers that may be gone by then.
+      attempter.addListener(s -> {
+        if (s.operation() == UpdateStatus.IDLE
+            || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
+          client.connectionPool().evictAll();
+        }
+      });
+      CheckScheduler scheduler = new CheckScheduler(timers, random, attempter);
+      attempter.addListener(scheduler.listener());
+      bus.exportObject(Manager.OBJECT_PATH, service);
+      bus.requestBusName(Manager.BUS_NAME);
+      LOG.info("owning {} at {}; status {}", Manager.BUS_NAME, Manager.OBJECT_PATH,
+          attempter.status().operation().wireName());
+      service.statusChanged(attempter.status());
+      marker.start(timers, o.markGoodDelay());
+      scheduler.start(o.firstCheckDelay());
+    } catch (IOException | DBusException | RuntimeException e) {
+      releaseLocks();
+      throw e;
+    }
+  }
+
+  /** The boot disk, when the booted slot can be told now; else the lock waits for the next start. */
+  private static Path diskOrNull(KernelBootSlots slots) {
+    try {
+      return slots.disk();
+    } catch (dev.turnout.engine.status.UpdateException e) {
+      LOG.error("cannot tell the boot disk, so it is not locked: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /** One daemon per disk: the disk's owner lock, held for the daemon's life. */
+  private void lockDisk(Path disk) throws IOException {
+    if (disk != null) {
+      locks.add(DiskLock.acquire(disk, DiskLock.Kind.OWNER, Duration.ofSeconds(5)));
+    }
   }
 
   /**
@@ -193,15 +240,36 @@ public final class Daemon implements AutoCloseable {
     return attempter;
   }
 
+  /** Abandons the current attempt safely (its checkpoint kept), leaves the bus, frees the locks. */
   @Override
-  public void close() {
-    attempter.close(); // first: an attempt that ends now still schedules the next check
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    attempter.close(); // first: no write is under way once it returns
     timers.close();
     try {
       bus.releaseBusName(Manager.BUS_NAME);
     } catch (DBusException | RuntimeException e) {
       // the bus may already be gone
     }
-    bus.disconnect();
+    try {
+      bus.disconnect();
+    } catch (RuntimeException e) {
+      // gone already
+    }
+    releaseLocks();
+  }
+
+  private void releaseLocks() {
+    for (java.io.Closeable l : locks) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        LOG.warn("releasing a lock: {}", e.getMessage());
+      }
+    }
+    locks.clear();
   }
 }

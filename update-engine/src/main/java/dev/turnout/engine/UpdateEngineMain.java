@@ -2,10 +2,12 @@ package dev.turnout.engine;
 
 import dev.turnout.engine.http.HttpSettings;
 import dev.turnout.engine.stages.DownloadAndApply;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.freedesktop.dbus.exceptions.DBusException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,6 +53,10 @@ public final class UpdateEngineMain implements Callable<Integer> {
       + " partition is marked good (default 45)")
   long markGoodDelay = 45;
 
+  @Option(names = "--hook-timeout", description = "seconds a postinstall or health hook may"
+      + " run before it is killed with what it started (default 600)")
+  long hookTimeout = 600;
+
   @Option(names = "--download-retry-delay", hidden = true)
   long retryDelay = 20;
 
@@ -79,14 +85,25 @@ public final class UpdateEngineMain implements Callable<Integer> {
         firstCheckDelay == null ? null : Duration.ofSeconds(firstCheckDelay),
         Duration.ofSeconds(markGoodDelay), System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), http,
         new DownloadAndApply.Tuning(retries, Duration.ofSeconds(retryDelay),
-            Duration.ofMillis(checkpointMillis), t.threads()));
+            Duration.ofMillis(checkpointMillis), t.threads()), Duration.ofSeconds(hookTimeout));
     CountDownLatch stop = new CountDownLatch(1);
-    Daemon daemon = new Daemon(o, System.getenv());
+    int[] exit = {0};
+    Daemon daemon;
+    try {
+      daemon = new Daemon(o, System.getenv(), () -> {
+        exit[0] = 1;
+        stop.countDown();
+      });
+    } catch (IOException | DBusException e) {
+      System.err.println("update_engine: cannot start: " + e.getMessage());
+      return 1;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();
       stop.countDown();
     }));
     stop.await();
-    return 0;
+    daemon.close();
+    return exit[0];
   }
 }

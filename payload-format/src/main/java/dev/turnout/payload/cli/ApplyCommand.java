@@ -8,7 +8,10 @@ import dev.turnout.payload.PayloadResult;
 import dev.turnout.payload.PayloadTarget;
 import dev.turnout.payload.PayloadTargets;
 import java.io.PrintWriter;
+import dev.turnout.gpt.DiskLock;
+import dev.turnout.gpt.Sysfs;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,7 +51,9 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
     PrintWriter out = spec.commandLine().getOut();
-    try (PayloadTarget part = PayloadTargets.open(target);
+    try (DiskLock lock = DiskLock.acquire(diskOf(target), DiskLock.Kind.TARGET,
+            Duration.ofSeconds(10));
+        PayloadTarget part = PayloadTargets.open(target);
         PayloadTarget kernel = kernelOut == null ? null
             : PayloadTargets.growingFile(kernelOut, PayloadLimits.DEFAULT.maxKernelSize())) {
       PayloadConsumerBuilder b = PayloadConsumer.builder().partition(part).kernel(kernel)
@@ -71,5 +76,13 @@ final class ApplyCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The disk a partition device belongs to (its writers share one lock), or the file itself. */
+  private static Path diskOf(Path target) throws java.io.IOException {
+    if (!target.toString().startsWith("/dev/")) {
+      return target;
+    }
+    return Sysfs.system().partition(target).map(p -> Path.of("/dev", p.disk())).orElse(target);
   }
 }

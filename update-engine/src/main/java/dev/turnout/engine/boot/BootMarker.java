@@ -67,6 +67,10 @@ public final class BootMarker {
       LOG.info("marked {} ({}) good: successful=1 tries=0, highest priority",
           slot.bootedDevice(), slot.booted().label());
       return true;
+    } catch (KernelBootSlots.UntrustedBootSlotException e) {
+      LOG.error("not marking anything good: {}", e.getMessage());
+      done.set(false); // looked at again before every update check
+      return false;
     } catch (IOException | UpdateException e) {
       LOG.warn("could not mark the booted partition good: {}", e.getMessage());
       return false;

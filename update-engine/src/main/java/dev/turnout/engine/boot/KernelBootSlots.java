@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * ({@code mount.usr=}, {@code usr=} or {@code verity.usr=PARTUUID=...}, as the initrd reads it), or
  * else from the device mounted at {@code /usr}; the disk from {@code --disk} or from udev's
  * {@code /dev/disk/by-partuuid} and sysfs; the target as the other USR partition of that disk.
+ * The command line is cross-checked against the GPT: a slot the boot loader would never boot is
+ * not believed to be the booted one.
  */
 public final class KernelBootSlots implements BootSlots {
   private static final Pattern PARTUUID = Pattern.compile(
@@ -50,12 +52,39 @@ public final class KernelBootSlots implements BootSlots {
     try (GptDisk gpt = disks.gpt(disk, false)) {
       GptEntry b = gpt.findByUnique(booted).orElseThrow(() -> failure(
           "the booted PARTUUID " + booted + " is not on " + disk, null));
+      if (b.attributes().priority() == 0) {
+        // gptprio.next never boots a slot of priority 0, whatever its tries and successful bits:
+        // a command line that names one is wrong, and trusting it would overwrite the real system.
+        throw new UntrustedBootSlotException("the kernel command line names " + b.label()
+            + " (partition " + b.number() + ", PARTUUID " + booted + ") as booted, but its"
+            + " priority is 0 and the boot loader never boots such a slot; not believing it:"
+            + " nothing is marked good and nothing is written until the two agree");
+      }
       GptEntry target = gpt.otherUsr(b.number()).orElseThrow(() -> failure(
           disk + " has no second USR partition to update", null));
       return new BootSlot(disk, b, target);
     } catch (IOException e) {
       throw failure("reading the partition table of " + disk + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The GPT and the kernel command line disagree on which slot runs: trust neither. */
+  public static final class UntrustedBootSlotException extends UpdateException {
+    private static final long serialVersionUID = 1L;
+
+    UntrustedBootSlotException(String message) {
+      super(ErrorCode.OMAHA_RESPONSE_HANDLER_ERROR, message, null);
+    }
+  }
+
+  /** The disk the booted partition is on, without judging the slot (for the daemon's disk lock). */
+  public Path disk() throws UpdateException {
+    if (diskOverride != null) {
+      return diskOverride;
+    }
+    UUID booted = bootedPartUuid().or(this::usrMountPartUuid).orElseThrow(() -> failure(
+        "cannot tell which USR partition is booted", null));
+    return diskOf(booted);
   }
 
   private static UpdateException failure(String message, Throwable cause) {

@@ -20,6 +20,8 @@ public final class PrefKeys {
   public static final String CURRENT_URL_FAILURE_COUNT = "current-url-failure-count";
   public static final String BACKOFF_EXPIRY_TIME = "backoff-expiry-time";
   public static final String DELTA_UPDATE_FAILURES = "delta-update-failures";
+  /** Turnout's: the boot an update was installed in; only a later boot can be a rollback. */
+  public static final String INSTALLED_BOOT_ID = "turnout-installed-boot-id";
 
   private PrefKeys() {}
 }

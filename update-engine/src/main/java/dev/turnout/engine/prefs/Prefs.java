@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,9 +47,15 @@ public final class Prefs {
     return Files.exists(file(key));
   }
 
+  /** The value, or empty when absent or when the key is not a file (a broken pref is absent). */
   public Optional<byte[]> getBytes(String key) throws IOException {
+    Path f = file(key);
+    if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+      LOG.warn("pref {} is a directory, not a file; taken as absent", f);
+      return Optional.empty();
+    }
     try {
-      return Optional.of(Files.readAllBytes(file(key)));
+      return Optional.of(Files.readAllBytes(f));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -91,6 +98,10 @@ public final class Prefs {
   public void setBytes(String key, byte[] value) throws IOException {
     Path target = file(key);
     Durable.createDirectories(dir);
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      LOG.warn("pref {} is a directory, not a file; replacing it", target);
+      deleteTree(target);
+    }
     Path tmp = Files.createTempFile(dir, "." + key + ".", ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -114,6 +125,14 @@ public final class Prefs {
 
   public void setLong(String key, long value) throws IOException {
     setString(key, Long.toString(value));
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (var walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
   }
 
   public void delete(String key) throws IOException {

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The update check: lets the booted slot be marked good first (as update_engine forces it before the first
- * check), records a rollback when {@code previous-version} equals the running version, posts the
+ * check), records a rollback when {@code previous-version} equals the running version in a later
+ * boot than the install, posts the
  * request exactly as update_engine 0.4.10 writes it, and keeps the response. {@code noupdate} ends
  * the attempt; an error answer fails it with the HTTP status or the parse error's code.
  */
@@ -53,11 +54,17 @@ public final class Check implements Stage {
     OmahaResponse response;
     try {
       String prev = prefs.getString(PrefKeys.PREVIOUS_VERSION).orElse(null);
-      if (prev != null && !prev.isEmpty() && prev.equals(p.version())) {
+      // previous-version is kept until a boot after the install: within the boot that installed
+      // the update (ResetStatus, a restarted daemon) nothing rolled back, whatever it says.
+      boolean sameBoot = !p.bootId().isEmpty()
+          && p.bootId().equals(prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse(""));
+      if (!sameBoot && prev != null && !prev.isEmpty() && prev.equals(p.version())) {
         rollbacks.rolledBack(p.version());
       }
-      String request = OmahaRequest.updateCheck(p, plan.interactive(), prev);
-      prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
+      String request = OmahaRequest.updateCheck(p, plan.interactive(), sameBoot ? null : prev);
+      if (!sameBoot) {
+        prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
+      }
       LOG.info("Posting an Omaha request to {}", Redacted.url(p.server()));
       response = omaha.updateCheck(p.server(), request);
       LOG.info("Omaha request response: {}", response.rawXml().replace("\n", ""));

@@ -48,6 +48,7 @@ public final class Report implements Stage {
       touch(paths.updateCompletedMarker());
       prefs.setLong(PrefKeys.DELTA_UPDATE_FAILURES, 0);
       prefs.setString(PrefKeys.PREVIOUS_VERSION, plan.params().version());
+      prefs.setString(PrefKeys.INSTALLED_BOOT_ID, plan.params().bootId());
       resume.reset("");
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.POSTINSTALL_RUNNER_ERROR, e.getMessage(), e);

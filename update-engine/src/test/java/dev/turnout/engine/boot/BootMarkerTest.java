@@ -63,4 +63,16 @@ class BootMarkerTest {
     assertThat(node.hooks.calls).isEmpty();
     assertThat(node.disks.entry(4).attributes().successful()).isFalse();
   }
+
+  @Test
+  void anUntrustedBootSlotMarksNothingAndIsLookedAtAgain() throws Exception {
+    dev.turnout.engine.fakes.FakeBootSlots slots = new dev.turnout.engine.fakes.FakeBootSlots(
+        node.disks.slot(4));
+    slots.failing(new KernelBootSlots.UntrustedBootSlotException("priority is 0"));
+    BootMarker m = new BootMarker(node.paths, slots, node.disks, node.hooks);
+    assertThat(m.markNow()).isFalse();
+    assertThat(m.markNow()).as("tried again, not given up").isFalse();
+    assertThat(slots.finds).isEqualTo(2);
+    assertThat(node.disks.entry(4).attributes().successful()).isFalse();
+  }
 }

@@ -28,10 +28,11 @@ class KernelBootSlotsTest {
     disk = dir.resolve("disk.img");
     try (GptDisk d = GptDisk.createImage(disk, 20480)) {
       d.create(null);
+      // USR-A good; USR-B on the first boot of an update (gptprio spent its try).
       d.add(new PartitionSpec(3, 2048L, 4096L, PartitionTypes.FLATCAR_USR, A, "USR-A", null,
-          null, null, null, null));
+          true, 0, 1, null));
       d.add(new PartitionSpec(4, 6144L, 4096L, PartitionTypes.FLATCAR_USR, B, "USR-B", null,
-          null, null, null, null));
+          false, 0, 2, null));
       d.add(new PartitionSpec(6, 10240L, 2048L, PartitionTypes.LINUX_DATA, null, "OEM", null,
           null, null, null, null));
     }
@@ -90,5 +91,17 @@ class KernelBootSlotsTest {
         .hasMessageContaining("cannot tell which USR partition is booted");
     assertThatThrownBy(() -> with("mount.usr=PARTUUID=11111111-2222-4333-8444-555555555555"))
         .hasMessageContaining("is not on " + disk);
+  }
+
+  @Test
+  void aCommandLineNamingASlotTheBootLoaderNeverBootsIsNotBelieved() throws Exception {
+    try (GptDisk d = GptDisk.open(disk, true)) {
+      d.markUnbootable(4); // USR-B empty: priority 0, tries 0, not successful
+    }
+    assertThatThrownBy(() -> with("mount.usr=PARTUUID=" + B))
+        .isInstanceOf(KernelBootSlots.UntrustedBootSlotException.class)
+        .hasMessageContaining("USR-B (partition 4").hasMessageContaining("priority is 0");
+    assertThat(with("mount.usr=PARTUUID=" + A).booted().number()).isEqualTo(3);
+    assertThat(new KernelBootSlots(paths, disk, new FileDisks()).disk()).isEqualTo(disk);
   }
 }

@@ -61,4 +61,14 @@ class PrefsTest {
     assertThat(p.getLong("current-url-index", 7, 0, 10)).isEqualTo(7);
     assertThat(p.getLong("absent", 3, 0, 10)).isEqualTo(3);
   }
+
+  @Test
+  void aPrefThatIsADirectoryIsAbsentAndReplacedNeverFatal() throws Exception {
+    Prefs p = new Prefs(dir.resolve("broken"));
+    java.nio.file.Files.createDirectories(dir.resolve("broken/previous-version/sub"));
+    assertThat(p.getString("previous-version")).isEmpty();
+    p.setString("previous-version", "1.0.0");
+    assertThat(p.getString("previous-version")).hasValue("1.0.0");
+    assertThat(dir.resolve("broken/previous-version")).isRegularFile();
+  }
 }

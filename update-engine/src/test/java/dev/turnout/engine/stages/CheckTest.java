@@ -86,4 +86,19 @@ class CheckTest {
     assertThat(node.omaha.requests.get(0).xml()).contains("eventresult=\"0\" errorcode=\"44\"");
     assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).hasValue("");
   }
+
+  @Test
+  void withinTheBootThatInstalledTheUpdateNothingRolledBack() throws Exception {
+    node.write("/proc/sys/kernel/random/boot_id", "7d4c1e2a-1111-4222-8333-944455556666\n");
+    configured = InstallPlan.start(true, 0).withParams(node.params.load());
+    node.rollbacks.installed("1.1.0");
+    node.prefs.setString(PrefKeys.PREVIOUS_VERSION, "1.0.0");
+    node.prefs.setString(PrefKeys.INSTALLED_BOOT_ID, "7d4c1e2a-1111-4222-8333-944455556666");
+    node.omaha.answer(TestRelease.noUpdate()); // after ResetStatus, say: no reboot yet
+    check.run(configured, StageSink.NONE);
+    assertThat(node.rollbacks.refusal("1.1.0")).isEmpty();
+    assertThat(node.omaha.requests.get(0).xml()).doesNotContain("errorcode=\"44\"");
+    assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).as("kept for the real reboot")
+        .hasValue("1.0.0");
+  }
 }
