@@ -75,6 +75,11 @@ final class Proc implements AutoCloseable {
     throw new AssertionError("waiting for " + what + "; log:\n" + log());
   }
 
+  /** Waits for the process to exit by itself; its exit status (-1 if it did not in time). */
+  int waitFor(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   /** kill -9, as a power cut or OOM kill would. */
   void kill() throws InterruptedException {
     List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());

@@ -98,16 +98,19 @@ abstract class RigTest {
   }
 
   /** The daemon, with {@code env} added to its environment (JVM options, say). */
-  Proc daemon(String name, int markGoodDelay, Map<String, String> env) throws Exception {
+  Proc daemon(String name, int markGoodDelay, Map<String, String> env, String... extra)
+      throws Exception {
     Map<String, String> all = new java.util.HashMap<>(bus.env());
     all.putAll(env);
-    Proc p = Proc.start(dir.resolve(name + ".log"), all,
+    List<String> cmd = new ArrayList<>(List.of(
         Repo.bin("update_engine").toString(), "-foreground", "-logtostderr",
         "--root", machine.root.toString(), "--disk", machine.disk.toString(),
         "--first-check-delay", "3600", "--mark-good-delay", Integer.toString(markGoodDelay),
         "--download-retry-delay", "1", "--download-retries", "3", "--low-speed-time", "2",
         "--checkpoint-interval-ms", "200",
-        "--connect-timeout", "2");
+        "--connect-timeout", "2"));
+    cmd.addAll(List.of(extra));
+    Proc p = Proc.start(dir.resolve(name + ".log"), all, cmd.toArray(String[]::new));
     started.add(p);
     p.await(LONG, "the daemon to own its bus name", l -> l.contains("owning com.coreos.update1"));
     return p;

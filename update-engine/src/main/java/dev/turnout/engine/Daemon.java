@@ -140,7 +140,7 @@ public final class Daemon implements AutoCloseable {
       });
       CheckScheduler scheduler = new CheckScheduler(timers, random, attempter);
       attempter.addListener(scheduler.listener());
-      bus.exportObject(Manager.OBJECT_PATH, service);
+      service.export();
       bus.requestBusName(Manager.BUS_NAME);
       LOG.info("owning {} at {}; status {}", Manager.BUS_NAME, Manager.OBJECT_PATH,
           attempter.status().operation().wireName());

@@ -10,6 +10,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.messages.ExportedObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,16 @@ public final class ManagerService implements Manager, StatusListener {
     } catch (DBusException | RuntimeException e) {
       LOG.warn("cannot send StatusUpdate: {}", e.getMessage());
     }
+  }
+
+  /**
+   * Exports this object on its connection, with its introspection data put right (see
+   * {@link Introspection}): what {@code busctl introspect} and {@code gdbus introspect} show.
+   */
+  public void export() throws DBusException {
+    connection.exportObject(OBJECT_PATH, this);
+    connection.getObjectTree().add(OBJECT_PATH, new ExportedObject(this, false),
+        Introspection.fix(new ExportedObject(this, false).getIntrospectiondata()));
   }
 
   private static String sender() {
