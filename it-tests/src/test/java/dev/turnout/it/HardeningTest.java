@@ -261,4 +261,36 @@ class HardeningTest extends RigTest {
         .matches("bytes=[1-9].*"))).as("the second daemon resumed with a Range").isNotEmpty();
     Invariant.check(this, A_GOOD, release);
   }
+
+  /** 3: numbers and checkpoints in prefs that would throw end in IDLE; the next check works. */
+  @Test
+  void prefsThatWouldThrowEndInIdleAndTheNextCheckWorks() throws Exception {
+    Release release = serve("3900.0.0", 0);
+    machine.write("/var/lib/update_engine/prefs/payload-attempt-number", "-1");
+    machine.write("/var/lib/update_engine/prefs/turnout-rollback-version", "3900.0.0");
+    machine.write("/var/lib/update_engine/prefs/turnout-rollback-count", "1");
+    machine.write("/var/lib/update_engine/prefs/turnout-rollback-time", "99999999999999999");
+    Proc d = daemon("daemon", 3600);
+    assertThat(client("-update").exit()).isZero();
+    d.await(LONG, "the hold", l -> l.contains("update failed with error 36"));
+    assertThat(d.log()).contains("not reinstalling it before");
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_IDLE\n");
+    d.close();
+    started.remove(d);
+
+    // The hold lifted; a checkpoint whose hash state is garbage is dropped, not retried forever.
+    Files.delete(machine.path("/var/lib/update_engine/prefs/turnout-rollback-version"));
+    String sha = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+        .getInstance("SHA-256").digest(Files.readAllBytes(release.payload)));
+    machine.write("/var/lib/update_engine/prefs/update-check-response-hash", sha);
+    machine.write("/var/lib/update_engine/prefs/update-state-next-operation", "1");
+    Files.write(machine.path("/var/lib/update_engine/prefs/update-state-turnout-checkpoint"),
+        new dev.turnout.payload.Checkpoint(1, 4096, new byte[] {1, 2, 3}, new byte[0],
+            new byte[0], 100, new byte[32]).encode());
+    Proc again = daemon("again", 3600);
+    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-status").out()).contains("UPDATE_STATUS_UPDATED_NEED_REBOOT");
+    assertThat(again.log()).contains("dropping the saved download state");
+    Invariant.check(this, A_GOOD, release);
+  }
 }

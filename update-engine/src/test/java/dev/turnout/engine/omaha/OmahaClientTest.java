@@ -160,6 +160,17 @@ class OmahaClientTest {
   }
 
   @Test
+  void aRedirectToFileSaysWhereItCameFrom() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(302)
+        .setHeader("Location", "file:///etc/passwd").build());
+    OmahaException e = (OmahaException) org.assertj.core.api.Assertions.catchThrowable(
+        () -> client(settings).updateCheck(url(), "x"));
+    assertThat(e).hasMessageContaining("refusing to follow a redirect from http to"
+        + " file:///etc/passwd (no redirect may leave http)");
+    assertThat(e.wireCode()).isEqualTo(2302);
+  }
+
+  @Test
   void aRedirectLoopEndsInAnError() throws Exception {
     for (int i = 0; i < 25; i++) {
       server.enqueue(new MockResponse.Builder().code(307).setHeader("Location", url()).build());
