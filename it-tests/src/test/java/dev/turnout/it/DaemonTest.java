@@ -175,12 +175,7 @@ class DaemonTest extends RigTest {
     Release release = serve("3900.0.0", 600_000);
     Proc first = daemon("daemon-1", 3600);
     assertThat(client("-check_for_update").exit()).isZero();
-    Path nextOp = machine.path("/var/lib/update_engine/prefs/update-state-next-operation");
-    long deadline = System.nanoTime() + LONG.toNanos();
-    while (System.nanoTime() < deadline
-        && !(Files.exists(nextOp) && Long.parseLong(Files.readString(nextOp).strip()) > 0)) {
-      Thread.sleep(50);
-    }
+    Path nextOp = awaitCheckpoint();
     assertThat(Long.parseLong(Files.readString(nextOp).strip())).isPositive();
     first.kill();
     assertThat(machine.entry(4).attributes().priority()).as("target unbootable meanwhile")

@@ -89,11 +89,7 @@ class HardeningTest extends RigTest {
     Release release = new Release(dir, "3900.0.0", 1_000_000);
     FaultServer f = serveWithFaults(release);
     Proc d = daemon("daemon", 3600);
-    String good = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-        .newBuilder(java.net.URI.create(lab.updateUrl())).POST(java.net.http.HttpRequest
-            .BodyPublishers.ofString("<request><app version=\"1.0.0\" track=\"stable\">"
-                + "<updatecheck/></app></request>")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String good = labOffer();
     int failures = 0;
     for (String bad : new String[] {"file:///etc/", "ftp://127.0.0.1/flatcar/",
         "http://127.0.0.1:99999/"}) {
@@ -221,12 +217,7 @@ class HardeningTest extends RigTest {
     serve("3900.0.0", 200_000);
     Proc d = daemon("daemon", 3600);
     assertThat(client("-check_for_update").exit()).isZero();
-    Path nextOp = machine.path("/var/lib/update_engine/prefs/update-state-next-operation");
-    long deadline = System.nanoTime() + LONG.toNanos();
-    while (System.nanoTime() < deadline
-        && !(Files.exists(nextOp) && Long.parseLong(Files.readString(nextOp).strip()) > 0)) {
-      Thread.sleep(50);
-    }
+    awaitCheckpoint();
     d.close();
     started.remove(d);
     assertThat(d.log()).contains("attempt abandoned, the daemon is stopping")
@@ -241,12 +232,7 @@ class HardeningTest extends RigTest {
     Release release = serve("3900.0.0", 200_000);
     Proc d = daemon("daemon-1", 3600);
     assertThat(client("-check_for_update").exit()).isZero();
-    Path nextOp = machine.path("/var/lib/update_engine/prefs/update-state-next-operation");
-    long deadline = System.nanoTime() + LONG.toNanos();
-    while (System.nanoTime() < deadline
-        && !(Files.exists(nextOp) && Long.parseLong(Files.readString(nextOp).strip()) > 0)) {
-      Thread.sleep(50);
-    }
+    awaitCheckpoint();
     bus.close();
     assertThat(d.waitFor(LONG)).as("the daemon exits").isNotZero();
     assertThat(d.log()).contains("lost the message bus");

@@ -85,11 +85,7 @@ class ReliabilityTest extends RigTest {
     Release release = new Release(dir, "3900.0.0", 1_000_000);
     FaultServer f = serveWithFaults(release);
     Proc d = daemon("daemon", 3600);
-    String good = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-        .newBuilder(java.net.URI.create(lab.updateUrl())).POST(java.net.http.HttpRequest
-            .BodyPublishers.ofString("<request><app version=\"1.0.0\" track=\"stable\">"
-                + "<updatecheck/></app></request>")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String good = labOffer();
     assertThat(good).contains("<updatecheck status=\"ok\">");
     String[][] cases = {
         {"<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"

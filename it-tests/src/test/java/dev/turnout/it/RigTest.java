@@ -93,6 +93,26 @@ abstract class RigTest {
     return f;
   }
 
+  /** Waits until the download has a checkpoint past its first operation; returns its pref. */
+  Path awaitCheckpoint() throws Exception {
+    Path nextOp = machine.path("/var/lib/update_engine/prefs/update-state-next-operation");
+    long deadline = System.nanoTime() + LONG.toNanos();
+    while (System.nanoTime() < deadline
+        && !(Files.exists(nextOp) && Long.parseLong(Files.readString(nextOp).strip()) > 0)) {
+      Thread.sleep(50);
+    }
+    return nextOp;
+  }
+
+  /** The lab server's answer to an update check from version 1.0.0: its offer, as XML. */
+  String labOffer() throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create(lab.updateUrl())).POST(java.net.http.HttpRequest
+            .BodyPublishers.ofString("<request><app version=\"1.0.0\" track=\"stable\">"
+                + "<updatecheck/></app></request>")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   Proc daemon(String name, int markGoodDelay) throws Exception {
     return daemon(name, markGoodDelay, Map.of());
   }
