@@ -32,6 +32,9 @@ final class FileBlockDevice implements BlockDevice {
    * {@link DiskLock.Kind#GPT} lock until closed, so no two processes write the table at once.
    */
   public static FileBlockDevice open(Path path, boolean writable) throws IOException {
+    if (Files.isDirectory(path)) {
+      throw new GptException(path + " is a directory, not a disk");
+    }
     DiskLock lock = writable ? DiskLock.acquire(path, DiskLock.Kind.GPT, GPT_LOCK_WAIT) : null;
     FileChannel ch = null;
     try {

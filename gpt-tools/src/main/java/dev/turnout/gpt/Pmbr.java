@@ -3,7 +3,7 @@ package dev.turnout.gpt;
 /**
  * The protective MBR in LBA 0, as seismograph's cgpt writes it ({@code UpdatePMBR}, {@code fill_part}
  * in {@code cgpt_common.c}): one 0xEE record from LBA 1 covering the disk (capped at 2^32-1 sectors),
- * with the fixed CHS values parted uses; or, when a partition has the legacy-BIOS-bootable attribute
+ * with the fixed CHS values Flatcar's cgpt writes (start {@code 00 02 00}, end {@code ff ff ff}); or, when a partition has the legacy-BIOS-bootable attribute
  * and fits below 2^32 sectors, a hybrid MBR: that partition as bootable FAT32-LBA record 0 and an
  * 0xEE record 1 covering LBA 1 up to it. The boot code area (bytes 0..445) is left as it is.
  */
@@ -40,10 +40,11 @@ final class Pmbr {
     int off = PARTS + record * RECORD;
     b[off] = kind == Kind.BOOTABLE ? (byte) 0x80 : 0;
     if (kind == Kind.PROTECTIVE) {
+      // Flatcar's cgpt: CHS start 0/0/2 (LBA 1), end all ones, as its images carry them.
       b[off + 1] = 0x00;
-      b[off + 2] = 0x01;
+      b[off + 2] = 0x02;
       b[off + 3] = 0x00;
-      b[off + 5] = (byte) 0xFE;
+      b[off + 5] = (byte) 0xFF;
       b[off + 6] = (byte) 0xFF;
       b[off + 7] = (byte) 0xFF;
     } else {

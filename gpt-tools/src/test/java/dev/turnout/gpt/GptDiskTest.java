@@ -31,9 +31,9 @@ class GptDiskTest {
     assertThat(s.alternateLba()).isEqualTo(1);
     assertThat(s.entriesLba()).isEqualTo(131039);
     assertThat(s.entriesCrc()).isEqualTo(p.entriesCrc());
-    // Protective MBR as seismograph writes it: 00 | 00 01 00 | EE | FE FF FF | LBA 1 | count.
+    // Protective MBR as Flatcar's cgpt writes it: 00 | 00 02 00 | EE | FF FF FF | LBA 1 | count.
     assertThat(HexFormat.of().formatHex(dev.data, 446, 462))
-        .isEqualTo("000001" + "00ee" + "feffff" + "01000000" + "ffff0100");
+        .isEqualTo("000002" + "00ee" + "ffffff" + "01000000" + "ffff0100");
     assertThat(dev.data[510]).isEqualTo((byte) 0x55);
     assertThat(dev.data[511]).isEqualTo((byte) 0xAA);
     assertThat(g.pmbrDescription()).isEqualTo("Protective MBR");

@@ -69,8 +69,11 @@ class DaemonTest extends RigTest {
 
     // The signals arrived in order.
     watch.await(LONG, "the last signal", l -> l.contains("UPDATE_STATUS_UPDATED_NEED_REBOOT"));
-    List<String> ops = watch.log().lines().filter(l -> l.startsWith("CURRENT_OP="))
-        .map(l -> l.substring("CURRENT_OP=UPDATE_STATUS_".length())).distinct().toList();
+    List<String> signals = watch.log().lines().filter(l -> l.contains(" CURRENT_OP=")).toList();
+    assertThat(signals).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z LAST_CHECKED_TIME=\\d+"
+        + " PROGRESS=\\d\\.\\d{6} CURRENT_OP=UPDATE_STATUS_[A-Z_]+ NEW_VERSION=\\S+ NEW_SIZE=\\d+"));
+    List<String> ops = signals.stream().map(l -> l.replaceAll(".* CURRENT_OP=UPDATE_STATUS_(\\S+)"
+        + " .*", "$1")).distinct().toList();
     assertThat(ops).containsSubsequence("CHECKING_FOR_UPDATE", "UPDATE_AVAILABLE",
         "DOWNLOADING", "FINALIZING", "UPDATED_NEED_REBOOT");
 
@@ -107,7 +110,7 @@ class DaemonTest extends RigTest {
     hook("/etc/turnout/postinst.d", "10-record", "echo \"$1 $2\" > " + dir.resolve("hook-args"));
     hook("/usr/lib/turnout/postinst.d", "20-fail", "echo 'no room for the OEM sysext' >&2; exit 1");
     Proc d = daemon("daemon", 3600);
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     d.await(LONG, "the failure", l -> l.contains("update failed with error 5"));
     assertThat(d.log()).contains("no room for the OEM sysext");
     assertThat(dir.resolve("hook-args")).hasContent(machine.disk + "4 3900.0.0");
@@ -162,7 +165,9 @@ class DaemonTest extends RigTest {
     machine.server("http://127.0.0.1:9/v1/update/");
     Proc d = daemon("daemon", 3600);
     Proc.Result update = client("-update");
-    assertThat(update.exit()).isZero();
+    assertThat(update.exit()).isEqualTo(1);
+    assertThat(update.err()).contains("Update failed: error 2000 (OMAHA_REQUEST_HTTP_RESPONSE):"
+        + " update check: no response from http://127.0.0.1:9/v1/update/");
     assertThat(client("-status").out()).contains("LAST_CHECKED_TIME=0\n")
         .contains("CURRENT_OP=UPDATE_STATUS_IDLE\n");
     d.await(LONG, "the failure", l -> l.contains("update failed with error 2000"));

@@ -32,12 +32,12 @@ class HardeningTest extends RigTest {
     machine.write("/proc/cmdline", "mount.usr=PARTUUID=" + Machine.USR_B + "\n");
     Proc d = daemon("daemon", 1);
     d.await(LONG, "the refusal to mark", l -> l.contains("not marking anything good"));
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     d.await(LONG, "the refusal to update", l -> l.contains("update failed with error 3"));
     assertThat(d.log()).contains("ERROR").contains("priority is 0");
     assertThat(machine.entry(4).attributes().raw()).as("USR-B not marked good").isZero();
     assertThat(machine.usrAUntouched()).isTrue();
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     d.await(LONG, "the second refusal", l -> l.split("update failed with error 3", -1).length > 2);
     Invariant.check(this, A_GOOD, release);
   }
@@ -95,7 +95,7 @@ class HardeningTest extends RigTest {
         "http://127.0.0.1:99999/"}) {
       f.omahaBody(good.replaceAll("codebase=\"[^\"]*\"", "codebase=\"" + bad + "\"")
           .getBytes(StandardCharsets.UTF_8));
-      assertThat(client("-update").exit()).isZero();
+      assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
       int before = failures;
       d.await(LONG, bad, l -> l.split("update failed with error 34", -1).length - 1 > before);
       failures++;
@@ -134,7 +134,7 @@ class HardeningTest extends RigTest {
     Files.writeString(hook, "#!/bin/sh\nexec sleep 3141\n");
     hook.toFile().setExecutable(true);
     Proc d = daemon("daemon", 3600, Map.of(), "--hook-timeout", "2");
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     d.await(LONG, "the failure", l -> l.contains("update failed with error 5"));
     assertThat(d.log()).contains("50-hang did not finish in time");
     assertThat(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
@@ -257,7 +257,7 @@ class HardeningTest extends RigTest {
     machine.write("/var/lib/update_engine/prefs/turnout-rollback-count", "1");
     machine.write("/var/lib/update_engine/prefs/turnout-rollback-time", "99999999999999999");
     Proc d = daemon("daemon", 3600);
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).isEqualTo(1);
     d.await(LONG, "the hold", l -> l.contains("update failed with error 36"));
     assertThat(d.log()).contains("not reinstalling it before");
     assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_IDLE\n");

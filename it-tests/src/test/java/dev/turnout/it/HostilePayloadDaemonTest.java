@@ -72,7 +72,7 @@ class HostilePayloadDaemonTest extends RigTest {
       }
       Proc daemon = d;
       int before = count(daemon.log());
-      assertThat(client("-update").exit()).isZero();
+      assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
       daemon.await(LONG, (String) m[0], l -> count(l) > before);
       String failure = daemon.log().lines().filter(l -> l.contains("update failed with error"))
           .reduce((a, b) -> b).orElseThrow();
@@ -138,7 +138,7 @@ class HostilePayloadDaemonTest extends RigTest {
       machine.write("/etc/flatcar/update.conf", "SERVER=" + tls.url("/v1/update/")
           + "\nGROUP=stable\nSERVER_CA_BUNDLE=/etc/ssl/lab-ca.pem\n");
       Proc d = daemon("daemon", 3600);
-      assertThat(client("-update").exit()).isZero();
+      assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
       d.await(LONG, "the refusal", l -> l.contains("update failed with error 2302"));
       assertThat(d.log()).contains("refusing to follow a redirect from https to http://");
       assertThat(lab.log().entries()).as("the http server was never asked").isEmpty();

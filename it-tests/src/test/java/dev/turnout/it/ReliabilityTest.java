@@ -36,7 +36,7 @@ class ReliabilityTest extends RigTest {
     f.wrongPayload(new Release(dir, "3700.0.0", 1_000_000).payload);
     f.next(fault, 700_000);
     Proc d = daemon("daemon", 3600);
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).isEqualTo(fault == Fault.WRONG_PAYLOAD ? 1 : 0);
     if (fault == Fault.WRONG_PAYLOAD) {
       // Different bytes than announced fail verification: that attempt ends, the next one works.
       assertThat(d.log()).contains("update failed with error");
@@ -63,7 +63,7 @@ class ReliabilityTest extends RigTest {
     f.wrongPayload(new Release(dir, "3700.0.0", 600_000).payload);
     f.always(fault, 0);
     Proc d = daemon("daemon", 3600);
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     d.await(LONG, "the failure", l -> l.contains("update failed with error"));
     int flags = 1 << 28; // SERVER is not Flatcar's public server
     List<String> events = eventsHeard();
@@ -97,7 +97,7 @@ class ReliabilityTest extends RigTest {
     for (String[] c : cases) {
       f.omahaBody(c[0].getBytes(StandardCharsets.UTF_8));
       int failures = count(d.log(), "update failed with error");
-      assertThat(client("-update").exit()).isZero();
+      assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
       d.await(LONG, c[1], l -> count(l, "update failed with error") > failures);
       assertThat(d.log().lines().filter(l -> l.contains("update failed with error")).reduce(
           (a, b) -> b).orElseThrow()).contains(c[1]);
@@ -116,7 +116,7 @@ class ReliabilityTest extends RigTest {
     Release release = new Release(dir, "3900.0.0", 1_000_000, otherKey);
     serveWithFaults(release);
     Proc d = daemon("daemon", 3600);
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     d.await(LONG, "the refusal", l -> l.contains("update failed with error 18"));
     assertThat(machine.entry(4).attributes().priority()).isZero();
     Invariant.check(this, A_GOOD, null);
@@ -204,7 +204,7 @@ class ReliabilityTest extends RigTest {
     machine.boot(next, "3815.2.0", machine.usrA);
     Files.delete(sick);
     Proc back = daemon("back-on-a", 3600);
-    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-update").exit()).as("a failed update").isEqualTo(1);
     back.await(LONG, "the refusal", l -> l.contains("update failed with error 36"));
     assertThat(back.log()).contains("rolled back 1 time(s) on this machine");
     List<String> events = eventsHeard();

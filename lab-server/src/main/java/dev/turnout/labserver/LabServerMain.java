@@ -70,8 +70,33 @@ public final class LabServerMain implements Callable<Integer> {
   @Option(names = "--log", description = "append JSON lines here instead of standard output")
   Path logFile;
 
+  @Option(names = "--public-key", description = "warn at start when a payload's signature does"
+      + " not verify under this key (repeatable)")
+  List<Path> publicKeys = new ArrayList<>();
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LabServerMain()).execute(args));
+    CommandLine cl = new CommandLine(new LabServerMain());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof Usage u) {
+        cmd.getErr().println("omaha-server: " + u.getMessage());
+        return 2;
+      }
+      if (e instanceof java.io.IOException || e instanceof IllegalArgumentException) {
+        cmd.getErr().println("omaha-server: " + StartChecks.describe(e));
+        return 1;
+      }
+      throw e;
+    });
+    System.exit(cl.execute(args));
+  }
+
+  /** A wrong command line, said in one line with exit status 2. */
+  static final class Usage extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Usage(String message) {
+      super(message);
+    }
   }
 
   @Override
@@ -80,28 +105,42 @@ public final class LabServerMain implements Callable<Integer> {
     String listenSpec = listen;
     String base = baseUrl;
     if (config != null) {
-      Config c = readConfig(config);
+      Config c = StartChecks.config(config);
       listenSpec = listenSpec != null ? listenSpec : c.listen();
       base = base != null ? base : c.baseUrl();
       channels.addAll(c.channels());
     }
     if (channel != null || version != null || payload != null) {
       if (channel == null || version == null || payload == null) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
-            "--channel, --version and --payload go together");
+        throw new Usage("--channel, --version and --payload go together");
       }
-      channels.add(Channel.of(channel, version, payload, extensions));
+      channels.add(StartChecks.channel(channel, version, payload, extensions));
     }
     if (channels.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
-          "nothing to serve: give --channel/--version/--payload or --config");
+      throw new Usage("nothing to serve: give --channel/--version/--payload or --config");
     }
-    InetSocketAddress addr = parseListen(listenSpec == null ? "127.0.0.1:8080" : listenSpec);
+    for (Channel c : channels) {
+      StartChecks.signatures(c, publicKeys);
+    }
+    InetSocketAddress addr;
+    try {
+      addr = parseListen(listenSpec == null ? "127.0.0.1:8080" : listenSpec);
+    } catch (IllegalArgumentException e) {
+      throw new Usage(e.getMessage());
+    }
+    if (listenSpec == null) {
+      listenSpec = "127.0.0.1:8080";
+    }
     PrintStream out = logFile == null ? System.out
         : new PrintStream(new FileOutputStream(logFile.toFile(), true), true,
             StandardCharsets.UTF_8);
-    LabServer server = new LabServer(addr, channels, base, new RequestLog(out, Clock.systemUTC()))
-        .rateLimit(rateLimit).start();
+    LabServer server;
+    try {
+      server = new LabServer(addr, channels, base, new RequestLog(out, Clock.systemUTC()))
+          .rateLimit(rateLimit).start();
+    } catch (java.io.IOException e) {
+      throw new java.io.IOException("cannot listen on " + listenSpec + ": " + e.getMessage(), e);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -137,10 +176,12 @@ public final class LabServerMain implements Callable<Integer> {
 
   static InetSocketAddress parseListen(String spec) {
     int colon = spec.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("--listen takes HOST:PORT, not " + spec);
+    String port = colon < 0 ? "" : spec.substring(colon + 1);
+    if (colon < 0 || !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+      throw new IllegalArgumentException("--listen takes HOST:PORT (as 0.0.0.0:8080), not "
+          + spec);
     }
     String host = spec.substring(0, colon).replace("[", "").replace("]", "");
-    return new InetSocketAddress(host, Integer.parseInt(spec.substring(colon + 1)));
+    return new InetSocketAddress(host, Integer.parseInt(port));
   }
 }

@@ -13,23 +13,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code update_engine}: the daemon's command line. */
-@Command(name = "update_engine", sortOptions = false, description = {
+@Command(name = "update_engine", sortOptions = false,
+    versionProvider = dev.turnout.engine.system.Versions.class, description = {
     "Turnout's A/B update daemon, a drop-in for Flatcar's update_engine: checks the Omaha server",
     "of /etc/flatcar/update.conf, writes updates into the other USR partition, verifies them,",
     "makes them the next boot, serves com.coreos.update1 on the system bus, and marks a healthy",
     "boot good. The bus comes from DBUS_SYSTEM_BUS_ADDRESS when set.", ""})
 public final class UpdateEngineMain implements Callable<Integer> {
-  static {
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
-    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
-    System.setProperty("org.slf4j.simpleLogger.log.org.freedesktop", "warn");
-  }
-
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
   boolean help;
+
+  @Option(names = {"-version", "--version"}, versionHelp = true,
+      description = "show the version")
+  boolean version;
 
   @Option(names = "-foreground", description = "accepted for Flatcar compatibility (always)")
   boolean foreground;
@@ -73,11 +69,18 @@ public final class UpdateEngineMain implements Callable<Integer> {
   long connectTimeout = 30;
 
   public static void main(String[] args) {
+    dev.turnout.engine.system.LogSetup.keepLoggingAtShutdown();
+    dev.turnout.engine.system.LogSetup.configure(System.getenv(), java.util.logging.Level.INFO);
     System.exit(new CommandLine(new UpdateEngineMain()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    String bad = StartupChecks.problem(root, disk);
+    if (bad != null) {
+      System.err.println("update_engine: cannot start: " + bad);
+      return 1;
+    }
     HttpSettings http = HttpSettings.defaults().withTimeouts(Duration.ofSeconds(connectTimeout),
         Duration.ofSeconds(lowSpeedTime));
     DownloadAndApply.Tuning t = DownloadAndApply.Tuning.defaults();

@@ -5,6 +5,7 @@ import dev.turnout.payload.PayloadConsumer;
 import dev.turnout.payload.PayloadConsumerBuilder;
 import dev.turnout.payload.PayloadLimits;
 import dev.turnout.payload.PayloadResult;
+import dev.turnout.payload.PayloadVerifier;
 import dev.turnout.payload.PayloadTarget;
 import dev.turnout.payload.PayloadTargets;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "apply", description = "Write a payload into an existing partition file or device"
+@Command(mixinStandardHelpOptions = true, name = "apply", description = "Write a payload into an existing partition file or device"
     + " (which may be larger than the image) with full verification. Exit 0 only when every check"
     + " passed.")
 final class ApplyCommand implements Callable<Integer> {
@@ -65,7 +66,7 @@ final class ApplyCommand implements Callable<Integer> {
         b.expectedSize(size);
       }
       try (PayloadConsumer c = b.build()) {
-        PayloadResult r = PayloadRun.stream(payload, c);
+        PayloadResult r = PayloadVerifier.stream(payload, c);
         out.printf("payload:   %s, %d bytes, sha256 %s%n", payload, r.size(), r.sha256Base64());
         out.printf("signature: version 2 verified by %s%n", r.verifiedBy());
         out.printf("partition: %d bytes written to %s and verified%n", r.newPartitionSize(), target);

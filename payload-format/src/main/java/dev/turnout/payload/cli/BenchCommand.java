@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * {@code bzip2 -d}, and {@code sha256sum} of the payload. The apply runs in a child JVM (the
  * {@code payload apply} command, with a small heap) so its wall time and peak RSS are its own.
  */
-@Command(name = "bench", description = "Apply a large realistic payload and measure it against the"
+@Command(mixinStandardHelpOptions = true, name = "bench", description = "Apply a large realistic payload and measure it against the"
     + " native floor (bzip2 -d over the cores, sha256sum) on this machine.")
 final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "generate", description = "Make a full payload as Flatcar does: 4096-byte blocks,"
+@Command(mixinStandardHelpOptions = true, name = "generate", description = "Make a full payload as Flatcar does: 4096-byte blocks,"
     + " 1 MiB chunks, REPLACE_BZ or REPLACE, per-operation hashes, a KERNEL procedure; signed with"
     + " each --key (the last one signs as version 2).")
 final class GenerateCommand implements Callable<Integer> {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "hash", description = "Write the 32-byte hash an offline or HSM signer must sign,"
+@Command(mixinStandardHelpOptions = true, name = "hash", description = "Write the 32-byte hash an offline or HSM signer must sign,"
     + " for signatures of the given sizes (256 per 2048-bit key; two keys: 256:256).")
 final class HashCommand implements Callable<Integer> {
   @Option(names = "--signature-size", required = true, description = "SIZE[:SIZE...] in bytes")

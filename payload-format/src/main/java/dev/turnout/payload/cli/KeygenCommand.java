@@ -11,7 +11,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "keygen", description = "Make an RSA signing key pair in PEM: the private key"
+@Command(mixinStandardHelpOptions = true, name = "keygen", description = "Make an RSA signing key pair in PEM: the private key"
     + " (PKCS#1, mode 0600) and its public half (SubjectPublicKeyInfo), as Flatcar's keys are.")
 final class KeygenCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "the private key to write")

@@ -1,6 +1,5 @@
 package dev.turnout.payload.cli;
 
-import dev.turnout.payload.PayloadException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,8 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "payload", mixinStandardHelpOptions = true, version = "payload (Turnout) 0.1.0",
     description = "Generate, sign, inspect, verify and apply Flatcar CrAU update payloads.",
-    subcommands = {GenerateCommand.class, KeygenCommand.class, HashCommand.class, SignCommand.class, ShowCommand.class,
-        VerifyCommand.class, ApplyCommand.class, BenchCommand.class})
+    subcommands = {GenerateCommand.class, KeygenCommand.class, HashCommand.class,
+        SignCommand.class, ShowCommand.class, VerifyCommand.class, ApplyCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PayloadCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -26,6 +26,20 @@ public final class PayloadCommand implements Runnable {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
+  /** One line for a failure: what, and why (a missing file says so, not only its name). */
+  static String describe(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return n.getFile() + ": No such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return a.getFile() + ": Permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getFile() + ": " + f.getReason();
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
+  }
+
   /** Runs a command line; returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new PayloadCommand());
@@ -33,11 +47,7 @@ public final class PayloadCommand implements Runnable {
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       String name = "payload " + line.getCommandName();
-      if (e instanceof PayloadException p) {
-        err.println(name + ": " + p.getMessage());
-      } else {
-        err.println(name + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
-      }
+      err.println(name + ": " + describe(e));
       return 1;
     });
     return cl.execute(args);

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "show", description = "Describe a payload: header, operations, procedures,"
+@Command(mixinStandardHelpOptions = true, name = "show", description = "Describe a payload: header, operations, procedures,"
     + " signatures, sizes and hashes. Reads structure only; use verify to check it.")
 final class ShowCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

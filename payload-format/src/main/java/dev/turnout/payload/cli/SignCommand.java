@@ -1,5 +1,6 @@
 package dev.turnout.payload.cli;
 
+import dev.turnout.payload.Keys;
 import dev.turnout.payload.PayloadSigner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "sign", description = "Insert signatures made over the output of payload hash, in"
+@Command(mixinStandardHelpOptions = true, name = "sign", description = "Insert signatures made over the output of payload hash, in"
     + " key order (the last one is version 2).")
 final class SignCommand implements Callable<Integer> {
   @Option(names = "--signatures", required = true, description = "SIG[:SIG...] files, raw bytes")
@@ -19,6 +20,10 @@ final class SignCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "the signed payload to write")
   Path out;
 
+  @Option(names = "--public-key", description = "verify the signed payload under this key"
+      + " (repeatable) before writing it")
+  List<Path> publicKeys = new ArrayList<>();
+
   @Parameters(index = "0", description = "the payload hash was computed for")
   Path payload;
 
@@ -26,9 +31,29 @@ final class SignCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<byte[]> sigs = new ArrayList<>();
     for (String f : signatures.split(":")) {
-      sigs.add(Files.readAllBytes(Path.of(f)));
+      byte[] sig = Files.readAllBytes(Path.of(f));
+      // An RSA PKCS#1 signature is exactly as long as the key's modulus; payload hash was given
+      // those lengths (--signature-size), so anything else cannot be a signature over its output.
+      if (sig.length < 128 || sig.length > 1024 || sig.length % 64 != 0) {
+        throw new IllegalArgumentException("signature " + f + " is " + sig.length + " bytes; an"
+            + " RSA signature is as long as its key (256 bytes for RSA-2048, 512 for RSA-4096),"
+            + " the --signature-size given to payload hash");
+      }
+      sigs.add(sig);
     }
-    PayloadSigner.insert(payload, sigs, out);
+    if (publicKeys.isEmpty()) {
+      PayloadSigner.insert(payload, sigs, out);
+      return 0;
+    }
+    Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".signed-", ".check");
+    try {
+      PayloadSigner.insert(payload, sigs, tmp);
+      VerifyCommand.verifyAll(tmp, Keys.readPublic(publicKeys));
+      Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
     return 0;
   }
 }

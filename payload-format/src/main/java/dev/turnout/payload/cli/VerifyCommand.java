@@ -1,11 +1,11 @@
 package dev.turnout.payload.cli;
 
 import dev.turnout.payload.Keys;
-import dev.turnout.payload.PayloadConsumer;
-import dev.turnout.payload.PayloadLimits;
+
 import dev.turnout.payload.PayloadResult;
-import dev.turnout.payload.PayloadTarget;
-import dev.turnout.payload.PayloadTargets;
+import dev.turnout.payload.PayloadVerifier;
+
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verify", description = "Check a payload in full without writing anything: structure,"
+@Command(mixinStandardHelpOptions = true, name = "verify", description = "Check a payload in full without writing anything: structure,"
     + " every operation hash, size, the version-2 signature under one of the keys, and the hashes of"
     + " the image and kernel it would produce.")
 final class VerifyCommand implements Callable<Integer> {
@@ -29,15 +29,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
-    try (PayloadTarget part = PayloadTargets.digestOnly(1L << 44);
-        PayloadTarget kernel = PayloadTargets.digestOnly(PayloadLimits.DEFAULT.maxKernelSize());
-        PayloadConsumer c = PayloadConsumer.builder().partition(part).kernel(kernel)
-            .trustedKeys(keys).threads(1).build()) {
-      PayloadResult r = PayloadRun.stream(payload, c);
-      spec.commandLine().getOut().printf("%s: OK (%d bytes, sha256 %s, signed by %s)%n", payload,
-          r.size(), r.sha256Base64(), r.verifiedBy());
-    }
+    PayloadResult r = verifyAll(payload, Keys.readPublic(publicKeys));
+    spec.commandLine().getOut().printf("%s: OK (%d bytes, sha256 %s, signed by %s)%n", payload,
+        r.size(), r.sha256Base64(), r.verifiedBy());
     return 0;
+  }
+
+  static PayloadResult verifyAll(Path payload, List<Keys.TrustedKey> keys) throws IOException {
+    return PayloadVerifier.verify(payload, keys);
   }
 }

@@ -14,6 +14,7 @@ import dev.turnout.engine.stages.Stage;
 import dev.turnout.engine.stages.StageSink;
 import dev.turnout.engine.state.PayloadState;
 import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.StatusListener;
 import dev.turnout.engine.status.UpdateException;
@@ -61,6 +62,9 @@ public final class UpdateAttempter implements AutoCloseable {
   private volatile InstallPlan current;
   private volatile boolean closing;
   private volatile int lastHttpStatus;
+  private volatile AttemptOutcome lastOutcome = AttemptOutcome.NONE;
+  private volatile AttemptOutcome lastError = AttemptOutcome.NONE;
+  private long attempts;
   private volatile OptionalInt lastPollInterval = OptionalInt.empty();
 
   public UpdateAttempter(Stages s, Parts parts) {
@@ -93,6 +97,26 @@ public final class UpdateAttempter implements AutoCloseable {
 
   public EngineStatus status() {
     return board.get();
+  }
+
+  /** How the last attempt ended. */
+  public AttemptOutcome lastOutcome() {
+    return lastOutcome;
+  }
+
+  /** The last attempt that failed, however long ago ({@link AttemptOutcome#NONE} if none did). */
+  public AttemptOutcome lastError() {
+    return lastError;
+  }
+
+  private synchronized void ended(AttemptOutcome.Result result, ErrorCode code, int wireCode,
+      String message) {
+    AttemptOutcome o = new AttemptOutcome(++attempts, result,
+        parts.clock().instant().getEpochSecond(), code, wireCode, message);
+    if (result == AttemptOutcome.Result.ERROR) {
+      lastError = o;
+    }
+    lastOutcome = o;
   }
 
   /** The HTTP status of the last failed check (500 and 503 make the scheduler back off). */
@@ -177,11 +201,14 @@ public final class UpdateAttempter implements AutoCloseable {
             : lastPollInterval;
         if (plan.ended()) {
           lastHttpStatus = 0;
+          ended(plan.response() == null ? AttemptOutcome.Result.CHECKS_DISABLED
+              : AttemptOutcome.Result.NO_UPDATE, null, 0, plan.endReason());
           board.set(EngineStatus.idle(plan.checkedAt()));
           return;
         }
       }
       lastHttpStatus = 0;
+      ended(AttemptOutcome.Result.UPDATED, null, 0, "");
       board.set(new EngineStatus(plan.checkedAt(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
           plan.response().version(), plan.response().size()));
     } catch (Throwable t) {
@@ -219,11 +246,14 @@ public final class UpdateAttempter implements AutoCloseable {
     }
     if (closing) {
       LOG.warn("attempt abandoned, the daemon is stopping: {}", e.getMessage());
+      ended(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(), "abandoned, the daemon is"
+          + " stopping: " + e.getMessage());
       board.set(EngineStatus.idle(board.get().lastCheckedTime()));
       return;
     }
     LOG.error("update failed with error {}: {}", e.wireCode(), e.getMessage());
     lastHttpStatus = e.httpStatus().orElse(0);
+    ended(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(), e.getMessage());
     board.set(board.get().with(UpdateStatus.REPORTING_ERROR_EVENT));
     if (plan.params() != null) {
       sendEvent(plan, OmahaEvent.error(e.wireCode() | errorFlags(plan)));

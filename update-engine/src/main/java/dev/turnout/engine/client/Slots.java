@@ -12,6 +12,10 @@ import dev.turnout.gpt.PartitionTypes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,7 +25,8 @@ import java.util.Optional;
 final class Slots {
   private Slots() {}
 
-  static int print(Path root, Path disk, PrintStream out) {
+  /** Prints the slots as a table, or as JSON; exit status 0, or 1 with a one-line error. */
+  static int print(Path root, Path disk, boolean json, PrintStream out) {
     BootSlot slot;
     try {
       slot = new KernelBootSlots(new SystemPaths(root), disk, new FileDisks()).find();
@@ -31,32 +36,69 @@ final class Slots {
     }
     try (GptDisk gpt = GptDisk.open(slot.disk(), false)) {
       Optional<GptEntry> next = gpt.nextBoot();
-      out.printf("%-6s %-8s %-9s %-9s %-6s %-11s %s%n", "SLOT", "LABEL", "PARTITION", "PRIORITY",
-          "TRIES", "SUCCESSFUL", "STATE");
+      List<Map<String, Object>> rows = new ArrayList<>();
       for (GptEntry e : gpt.entries()) {
         if (!e.used() || !PartitionTypes.isUsr(e.type())) {
           continue;
         }
-        String state = "";
-        if (e.number() == slot.booted().number()) {
-          state = "booted";
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("slot", e.label().startsWith("USR-") ? e.label().substring(4) : "-");
+        r.put("label", e.label());
+        r.put("partition", e.number());
+        r.put("priority", e.attributes().priority());
+        r.put("tries", e.attributes().tries());
+        r.put("successful", e.attributes().successful());
+        r.put("booted", e.number() == slot.booted().number());
+        r.put("next_boot", next.isPresent() && next.get().number() == e.number());
+        r.put("bootable", e.attributes().bootable());
+        rows.add(r);
+      }
+      if (json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("disk", slot.disk().toString());
+        doc.put("booted_partuuid", Guids.lower(slot.booted().unique()));
+        doc.put("slots", rows);
+        out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc));
+        return 0;
+      }
+      out.printf("%-6s %-8s %-9s %-9s %-6s %-11s %s%n", "SLOT", "LABEL", "PARTITION", "PRIORITY",
+          "TRIES", "SUCCESSFUL", "STATE");
+      for (Map<String, Object> r : rows) {
+        List<String> state = new ArrayList<>();
+        if ((boolean) r.get("booted")) {
+          state.add("booted");
         }
-        if (next.isPresent() && next.get().number() == e.number()) {
-          state = state.isEmpty() ? "next boot" : state + ", next boot";
+        if ((boolean) r.get("next_boot")) {
+          state.add("next boot");
         }
-        if (!e.attributes().bootable()) {
-          state = state.isEmpty() ? "not bootable" : state + ", not bootable";
+        if (!(boolean) r.get("bootable")) {
+          state.add("not bootable");
         }
-        out.printf("%-6s %-8s %-9d %-9d %-6d %-11s %s%n",
-            e.label().startsWith("USR-") ? e.label().substring(4) : "-", e.label(), e.number(),
-            e.attributes().priority(), e.attributes().tries(),
-            e.attributes().successful() ? "yes" : "no", state);
+        out.printf("%-6s %-8s %-9d %-9d %-6d %-11s %s%n", r.get("slot"), r.get("label"),
+            r.get("partition"), r.get("priority"), r.get("tries"),
+            (boolean) r.get("successful") ? "yes" : "no", String.join(", ", state));
       }
       out.printf("booted PARTUUID %s on %s%n", Guids.lower(slot.booted().unique()), slot.disk());
       return 0;
     } catch (IOException e) {
       System.err.println("update_engine_client: " + e.getMessage());
       return 1;
+    }
+  }
+
+  /**
+   * How to undo what an installed update did to the partition table: put the booted partition
+   * first again. Flatcar's client prints {@code cgpt p -i$((N-1))}, ChromeOS's layout, which on
+   * Flatcar's names the wrong partition; this names the one on this disk.
+   */
+  static String undoHint(Path root, Path disk) {
+    try {
+      BootSlot slot = new KernelBootSlots(new SystemPaths(root), disk, new FileDisks()).find();
+      return "cgpt prioritize -i " + slot.booted().number() + " " + slot.disk() + "    # "
+          + slot.booted().label() + ", the running system";
+    } catch (UpdateException e) {
+      return "cgpt prioritize -i N DISK    # N: the running USR partition (" + e.getMessage()
+          + ")";
     }
   }
 }

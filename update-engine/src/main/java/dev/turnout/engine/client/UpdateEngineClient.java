@@ -1,6 +1,8 @@
 package dev.turnout.engine.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.turnout.engine.dbus.Engine;
 import dev.turnout.engine.dbus.Manager;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -9,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
-import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,23 +23,27 @@ import picocli.CommandLine.Option;
  * {@code --flag} work. Beyond Flatcar: {@code -status -json}, a progress bar on a terminal, and
  * {@code -slots}.
  */
-@Command(name = "update_engine_client", sortOptions = false)
+@Command(name = "update_engine_client", sortOptions = false,
+    versionProvider = dev.turnout.engine.system.Versions.class, footer = {"",
+        "-update prints the five status lines every 5 s (a progress bar on a terminal), then one",
+        "line on stderr: \"No update available.\" or \"Update succeeded -- reboot needed.\" (exit 0),",
+        "or \"Update failed: error N (NAME): MESSAGE\" (exit 1; also when update checks are",
+        "disabled). Exit 1 too when update_engine cannot be reached within 3 s."})
 public final class UpdateEngineClient implements Callable<Integer> {
-  static {
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-  }
-
   @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
   boolean help;
+
+  @Option(names = {"-version", "--version"}, versionHelp = true,
+      description = "show the version")
+  boolean version;
 
   @Option(names = {"-check_for_update", "--check_for_update"},
       description = "Initiate check for updates.")
   boolean checkForUpdate;
 
   @Option(names = {"-update", "--update"},
-      description = "Forces an update and waits for its completion. Exit status is 0 if the"
-          + " update succeeded, and 1 otherwise.")
+      description = "Forces an update and waits for its completion. Exit status 0 when there"
+          + " is no update or the update is installed (reboot needed), 1 when it failed.")
   boolean update;
 
   @Option(names = {"-status", "--status"}, description = "Print the status to stdout.")
@@ -53,7 +57,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
       description = "Listen for status updates and print them to the screen.")
   boolean watch;
 
-  @Option(names = {"-json", "--json"}, description = "With -status: print the fields as JSON.")
+  @Option(names = {"-json", "--json"}, description = "With -status or -slots: print JSON"
+      + " (-status adds the last error and, when checks are disabled, why).")
   boolean json;
 
   @Option(names = {"-slots", "--slots"}, description = "Show both USR partitions: priority,"
@@ -69,12 +74,14 @@ public final class UpdateEngineClient implements Callable<Integer> {
   @Option(names = {"-poll_interval", "--poll_interval"}, hidden = true)
   long pollMillis = 1000;
 
-  @Option(names = {"-connect_retry_delay", "--connect_retry_delay"}, hidden = true)
-  long connectRetryMillis = 10_000;
+  @Option(names = {"-connect_timeout", "--connect_timeout"}, hidden = true)
+  long connectMillis = 2500;
 
   private final PrintStream out = System.out;
 
   public static void main(String[] args) {
+    dev.turnout.engine.system.LogSetup.configure(java.util.Map.of(),
+        java.util.logging.Level.WARNING);
     System.exit(new CommandLine(new UpdateEngineClient()).execute(args));
   }
 
@@ -82,77 +89,78 @@ public final class UpdateEngineClient implements Callable<Integer> {
   public Integer call() throws Exception {
     if (slots) {
       return Slots.print(java.nio.file.Path.of(root), disk == null ? null
-          : java.nio.file.Path.of(disk), out);
+          : java.nio.file.Path.of(disk), json, out);
     }
-    try (DBusConnection bus = connect()) {
-      if (bus == null) {
-        System.err.println("update_engine_client: cannot reach " + Manager.BUS_NAME
-            + " on the system bus");
-        return 1;
-      }
+    if (!(resetStatus || status || checkForUpdate || update || watch)) {
+      System.err.println(json ? "update_engine_client: -json goes with -status or -slots"
+          : "update_engine_client: nothing to do; see -help");
+      return 1;
+    }
+    DBusConnection bus;
+    try {
+      bus = BusLink.connect(System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), connectMillis);
+    } catch (BusLink.Unreachable e) {
+      System.err.println("update_engine_client: " + e.getMessage());
+      return 1;
+    }
+    try (bus) {
       Manager m = bus.getRemoteObject(Manager.BUS_NAME, Manager.OBJECT_PATH, Manager.class);
       if (resetStatus) {
-        try {
-          m.ResetStatus();
-        } catch (DBusExecutionException e) {
-          System.err.println("update_engine_client: ResetStatus failed: " + e.getMessage());
-          return 1;
-        }
-        System.err.println("ResetStatus succeeded; to undo partition table changes run:\n"
-            + "(D=$(rootdev -d) P=$(rootdev -s); cgpt p -i$(($(echo ${P#$D} | sed"
-            + " 's/^[^0-9]*//')-1)) $D;)");
-        return 0;
+        return resetStatus(m);
       }
       if (status) {
         Manager.Status<?, ?, ?, ?, ?> s = m.GetStatus();
-        out.print(json ? toJson(s) + "\n" : lines(s));
+        out.print(json ? toJson(s, lastAttempt(bus)) + "\n" : lines(s));
         return 0;
       }
       if (checkForUpdate || update) {
+        long before = lastAttempt(bus).path("last_attempt").path("sequence").asLong(-1);
         m.AttemptUpdate();
         if (checkForUpdate && !update) {
           return 0;
         }
-        return waitForUpdate(m);
+        String op = waitForUpdate(m);
+        Verdict v = Verdict.of(op, attemptAfter(bus, before));
+        System.err.println(v.line());
+        return v.exit();
       }
-      if (watch) {
-        return watch(bus);
-      }
-      CommandLine.usage(this, System.err);
+      return watch(bus);
+    }
+  }
+
+  private int resetStatus(Manager m) {
+    try {
+      m.ResetStatus();
+    } catch (DBusExecutionException e) {
+      System.err.println("update_engine_client: ResetStatus failed: " + e.getMessage());
       return 1;
     }
+    System.err.println("ResetStatus succeeded; to undo partition table changes run:\n"
+        + Slots.undoHint(java.nio.file.Path.of(root), disk == null ? null
+            : java.nio.file.Path.of(disk)));
+    return 0;
   }
 
-  /** update_engine's proxy is retried 4 times, 10 s apart. */
-  private DBusConnection connect() throws InterruptedException {
-    String addr = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    for (int i = 0; i < 4; i++) {
-      try {
-        DBusConnection c = addr != null ? DBusConnectionBuilder.forAddress(addr).build()
-            : DBusConnectionBuilder.forSystemBus().build();
-        if (java.util.Arrays.asList(c.getNames()).contains(Manager.BUS_NAME)
-            || hasOwner(c)) {
-          return c;
-        }
-        c.close();
-      } catch (DBusException | java.io.IOException | RuntimeException e) {
-        // retry
-      }
-      if (i < 3) {
-        Thread.sleep(connectRetryMillis);
-      }
-    }
-    return null;
-  }
-
-  private static boolean hasOwner(DBusConnection c) {
+  /** {@code dev.turnout.Engine1.GetLastAttempt}, or an empty object from an engine without it. */
+  static JsonNode lastAttempt(DBusConnection bus) {
     try {
-      var dbus = c.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus",
-          org.freedesktop.dbus.interfaces.DBus.class);
-      return dbus.NameHasOwner(Manager.BUS_NAME);
-    } catch (DBusException | RuntimeException e) {
-      return false;
+      Engine e = bus.getRemoteObject(Manager.BUS_NAME, Manager.OBJECT_PATH, Engine.class);
+      return new ObjectMapper().readTree(e.GetLastAttempt());
+    } catch (Exception e) {
+      return new ObjectMapper().createObjectNode();
     }
+  }
+
+  /** The account of the attempt after {@code before}: the one this call started or joined. */
+  private static JsonNode attemptAfter(DBusConnection bus, long before)
+      throws InterruptedException {
+    JsonNode a = lastAttempt(bus);
+    for (int i = 0; i < 50 && a.has("last_attempt")
+        && a.path("last_attempt").path("sequence").asLong(-1) <= before; i++) {
+      Thread.sleep(100);
+      a = lastAttempt(bus);
+    }
+    return a;
   }
 
   static String lines(Manager.Status<?, ?, ?, ?, ?> s) {
@@ -162,21 +170,24 @@ public final class UpdateEngineClient implements Callable<Integer> {
         s.getNewSize());
   }
 
-  static String toJson(Manager.Status<?, ?, ?, ?, ?> s) throws Exception {
+  static String toJson(Manager.Status<?, ?, ?, ?, ?> s, JsonNode attempt) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("last_checked_time", s.getLastCheckedTime());
     m.put("progress", s.getProgress());
     m.put("current_operation", s.getCurrentOperation());
     m.put("new_version", s.getNewVersion());
     m.put("new_size", s.getNewSize());
+    m.put("last_error", attempt.path("last_error").isObject() ? attempt.get("last_error") : null);
+    m.put("checks_disabled", attempt.path("checks_disabled").isTextual()
+        ? attempt.get("checks_disabled").asText() : null);
     return new ObjectMapper().writeValueAsString(m);
   }
 
   /**
    * Polls until IDLE or UPDATED_NEED_REBOOT, printing the status lines when the operation changes
-   * (and every 5 s), or a progress bar on a terminal. Exit 0 either way, as Flatcar's client.
+   * (and every 5 s), or a progress bar on a terminal; returns the final operation.
    */
-  private int waitForUpdate(Manager m) throws InterruptedException {
+  private String waitForUpdate(Manager m) throws InterruptedException {
     boolean tty = System.console() != null;
     ProgressBar bar = new ProgressBar(out, System::nanoTime);
     String lastOp = "";
@@ -197,17 +208,19 @@ public final class UpdateEngineClient implements Callable<Integer> {
         if (tty) {
           bar.finish(s);
         }
-        return 0;
+        return op;
       }
       Thread.sleep(pollMillis);
     }
   }
 
+  /** One line per signal: when it came, and the five fields, as Flatcar's client logs them. */
   private int watch(DBusConnection bus) throws Exception {
     bus.addSigHandler(Manager.StatusUpdate.class, sig -> {
       synchronized (out) {
-        out.print(lines(new Manager.Status<>(sig.getLastCheckedTime(), sig.getProgress(),
-            sig.getCurrentOperation(), sig.getNewVersion(), sig.getNewSize())));
+        out.println(watchLine(java.time.Instant.now(), new Manager.Status<>(
+            sig.getLastCheckedTime(), sig.getProgress(), sig.getCurrentOperation(),
+            sig.getNewVersion(), sig.getNewSize())));
         out.flush();
       }
     });
@@ -215,4 +228,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
     return 0;
   }
 
+  static String watchLine(java.time.Instant at, Manager.Status<?, ?, ?, ?, ?> s) {
+    return at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " "
+        + lines(s).strip().replace("\n", " ");
+  }
 }

@@ -1,8 +1,12 @@
 package dev.turnout.engine.dbus;
 
 import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.payload.ErrorCode;
 import dev.turnout.engine.status.StatusListener;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.freedesktop.dbus.DBusCallInfo;
 import org.freedesktop.dbus.connections.base.AbstractConnectionBase;
@@ -19,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * pass the {@link Authorizer} first; {@code GetStatus} is open to whoever the bus policy lets
  * through (locksmith). Every status change goes out as a {@code StatusUpdate} signal.
  */
-public final class ManagerService implements Manager, StatusListener {
+public final class ManagerService implements Manager, Engine, StatusListener {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerService.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private final UpdateAttempter attempter;
   private final DBusConnection connection;
@@ -60,6 +66,37 @@ public final class ManagerService implements Manager, StatusListener {
     EngineStatus s = attempter.status();
     return new Status<>(s.lastCheckedTime(), s.progress(), s.operation().wireName(),
         s.newVersion(), s.newSize());
+  }
+
+  @Override
+  public String GetLastAttempt() {
+    AttemptOutcome last = attempter.lastOutcome();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("last_attempt", outcome(last));
+    AttemptOutcome err = attempter.lastError();
+    m.put("last_error", err.result() == AttemptOutcome.Result.ERROR ? outcome(err) : null);
+    m.put("checks_disabled", last.result() == AttemptOutcome.Result.CHECKS_DISABLED
+        ? last.message() : null);
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new DBusExecutionException("cannot write the last attempt: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> outcome(AttemptOutcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sequence", o.sequence());
+    m.put("result", o.result().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("time", o.time());
+    if (o.result() == AttemptOutcome.Result.ERROR) {
+      m.put("code", o.wireCode());
+      // 2000 + HTTP status: the code is the base, the name says what it is.
+      m.put("name", o.code() == ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE
+          ? "OMAHA_REQUEST_HTTP_RESPONSE" : o.code().name());
+      m.put("message", o.message());
+    }
+    return m;
   }
 
   @Override

@@ -29,6 +29,11 @@ public record OmahaParams(String server, String group, String version, String bo
 
   /** False when {@code SERVER} is "disabled" or not an http(s) URL: no checks, boot marking stays. */
   public boolean checksEnabled() {
+    return checksAllowed(server);
+  }
+
+  /** Whether update checks can go to {@code server}: an http or https URL with a host. */
+  public static boolean checksAllowed(String server) {
     if ("disabled".equals(server)) {
       return false;
     }

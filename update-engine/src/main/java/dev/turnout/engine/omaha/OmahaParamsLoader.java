@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import dev.turnout.engine.http.Redacted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ public final class OmahaParamsLoader {
   private final SystemPaths paths;
   private final Prefs prefs;
   private final String arch;
+  private String disabledReason = "";
 
   public OmahaParamsLoader(SystemPaths paths, Prefs prefs, String arch) {
     this.paths = paths;
@@ -31,9 +33,17 @@ public final class OmahaParamsLoader {
     this.arch = arch;
   }
 
+  /** Why the last {@link #load} disabled update checks, or empty when it did not. */
+  public synchronized String disabledReason() {
+    return disabledReason;
+  }
+
   public OmahaParams load() throws IOException {
-    List<Map<String, String>> conf = List.of(read(paths.updateConf()),
-        read(paths.usrUpdateConf()), read(paths.release()));
+    List<Path> files = List.of(paths.updateConf(), paths.usrUpdateConf(), paths.release());
+    List<Map<String, String>> conf = List.of(read(files.get(0)), read(files.get(1)),
+        read(files.get(2)));
+    String server = get(conf, "SERVER", OmahaParams.DEFAULT_SERVER);
+    noteServer(server, conf, files);
     Map<String, String> oem = read(paths.resolve("/etc/oem-release"));
     if (oem.isEmpty()) {
       oem = read(paths.resolve("/usr/share/oem/oem-release"));
@@ -45,7 +55,7 @@ public final class OmahaParamsLoader {
       prefs.setString(PrefKeys.ALEPH_VERSION, version);
       aleph = version;
     }
-    return new OmahaParams(get(conf, "SERVER", OmahaParams.DEFAULT_SERVER),
+    return new OmahaParams(server,
         get(conf, "GROUP", OmahaParams.DEFAULT_GROUP), version,
         get(conf, "FLATCAR_RELEASE_BOARD", ""),
         get(conf, "FLATCAR_RELEASE_APPID", OmahaParams.DEFAULT_APPID),
@@ -56,6 +66,32 @@ public final class OmahaParamsLoader {
         aleph, arch,
         get(conf, "DOWNLOAD_USER", ""), get(conf, "DOWNLOAD_PASSWORD", ""),
         get(conf, "PCR_POLICY_SERVER", ""), emptyToNull(get(conf, "SERVER_CA_BUNDLE", "")));
+  }
+
+  /**
+   * Remembers why checks are off, and says it at ERROR once per value when SERVER is not
+   * {@code disabled} but still no URL checks can go to (a typo must not pass for a choice).
+   */
+  private synchronized void noteServer(String server, List<Map<String, String>> conf,
+      List<Path> files) {
+    String from = "the default";
+    for (int i = 0; i < conf.size(); i++) {
+      if (conf.get(i).containsKey("SERVER")) {
+        from = files.get(i).toString();
+        break;
+      }
+    }
+    if (OmahaParams.checksAllowed(server)) {
+      disabledReason = "";
+      return;
+    }
+    String why = "disabled".equals(server) ? "SERVER=disabled in " + from
+        : "SERVER=" + Redacted.url(server) + " in " + from
+            + " is not an http or https URL with a host";
+    if (!why.equals(disabledReason) && !"disabled".equals(server)) {
+      LOG.error("{}: update checks are disabled until it is fixed", why);
+    }
+    disabledReason = why;
   }
 
   private static String get(List<Map<String, String>> files, String key, String fallback) {

@@ -1,6 +1,5 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.http.Redacted;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.status.UpdateException;
@@ -37,8 +36,8 @@ public final class Configure implements Stage {
       throw new UpdateException(ErrorCode.OMAHA_REQUEST_ERROR, e.getMessage(), e);
     }
     if (!p.checksEnabled()) {
-      LOG.info("update checks are disabled (SERVER={})", Redacted.url(p.server()));
-      return plan.withParams(p).end();
+      LOG.info("update checks are disabled ({})", params.disabledReason());
+      return plan.withParams(p).end(params.disabledReason());
     }
     return plan.withParams(p);
   }

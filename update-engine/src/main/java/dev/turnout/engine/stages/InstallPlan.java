@@ -18,38 +18,46 @@ import java.nio.file.Path;
  * @param resumeFrom the checkpoint to continue from, or null for a fresh download
  * @param result the payload's verdict, once downloaded and applied
  * @param ended true when nothing more is to be done in this attempt
+ * @param endReason why it ended early, for the status (checks disabled); empty otherwise
  */
 public record InstallPlan(boolean interactive, OmahaParams params, OmahaResponse response,
     long checkedAt, BootSlot slot, Path kernelPath, Checkpoint resumeFrom, PayloadResult result,
-    boolean ended) {
+    boolean ended, String endReason) {
 
   public static InstallPlan start(boolean interactive, long lastChecked) {
-    return new InstallPlan(interactive, null, null, lastChecked, null, null, null, null, false);
+    return new InstallPlan(interactive, null, null, lastChecked, null, null, null, null, false,
+        "");
   }
 
   public InstallPlan withParams(OmahaParams p) {
     return new InstallPlan(interactive, p, response, checkedAt, slot, kernelPath, resumeFrom,
-        result, ended);
+        result, ended, endReason);
   }
 
   public InstallPlan withResponse(OmahaResponse r, long at) {
-    return new InstallPlan(interactive, params, r, at, slot, kernelPath, resumeFrom, result, ended);
+    return new InstallPlan(interactive, params, r, at, slot, kernelPath, resumeFrom, result, ended,
+        endReason);
   }
 
   public InstallPlan withTarget(BootSlot s, Path kernel, Checkpoint resume) {
     return new InstallPlan(interactive, params, response, checkedAt, s, kernel, resume, result,
-        ended);
+        ended, endReason);
   }
 
   public InstallPlan withResult(PayloadResult r) {
     return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, resumeFrom,
-        r, ended);
+        r, ended, endReason);
   }
 
   /** The attempt ends here, successfully: nothing to install. */
   public InstallPlan end() {
+    return end("");
+  }
+
+  /** The attempt ends here, not for an error, and says why. */
+  public InstallPlan end(String reason) {
     return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, resumeFrom,
-        result, true);
+        result, true, reason);
   }
 
   /** Where the kernel is written before postinstall moves it into place. */

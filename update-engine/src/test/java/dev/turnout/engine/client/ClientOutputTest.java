@@ -20,11 +20,45 @@ class ClientOutputTest {
   }
 
   @Test
-  void jsonCarriesTheSameFields() throws Exception {
+  void jsonCarriesTheSameFieldsAndTheLastError() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     assertThat(UpdateEngineClient.toJson(new Manager.Status<>(5L, 0.5,
-        "UPDATE_STATUS_DOWNLOADING", "3900.0.0", 2048L))).isEqualTo("{\"last_checked_time\":5,"
+        "UPDATE_STATUS_DOWNLOADING", "3900.0.0", 2048L), json.createObjectNode()))
+        .isEqualTo("{\"last_checked_time\":5,"
         + "\"progress\":0.5,\"current_operation\":\"UPDATE_STATUS_DOWNLOADING\","
-        + "\"new_version\":\"3900.0.0\",\"new_size\":2048}");
+        + "\"new_version\":\"3900.0.0\",\"new_size\":2048,\"last_error\":null,"
+        + "\"checks_disabled\":null}");
+    String attempt = "{\"last_attempt\":{\"sequence\":2,\"result\":\"checks_disabled\","
+        + "\"time\":9},\"last_error\":{\"sequence\":1,\"result\":\"error\",\"time\":7,"
+        + "\"code\":18,\"name\":\"DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR\",\"message\":"
+        + "\"x\"},\"checks_disabled\":\"SERVER=disabled in /etc/flatcar/update.conf\"}";
+    assertThat(UpdateEngineClient.toJson(new Manager.Status<>(9L, 0.0, "UPDATE_STATUS_IDLE",
+        "0.0.0", 0L), json.readTree(attempt))).endsWith(",\"last_error\":{\"sequence\":1,"
+        + "\"result\":\"error\",\"time\":7,\"code\":18,\"name\":"
+        + "\"DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR\",\"message\":\"x\"},"
+        + "\"checks_disabled\":\"SERVER=disabled in /etc/flatcar/update.conf\"}");
+  }
+
+  @Test
+  void updateEndsInOneLineAndTheExitStatusScriptsCheck() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(Verdict.of("UPDATE_STATUS_UPDATED_NEED_REBOOT", json.createObjectNode()))
+        .isEqualTo(new Verdict(0, "Update succeeded -- reboot needed."));
+    assertThat(Verdict.of("UPDATE_STATUS_IDLE", json.readTree("{\"last_attempt\":{\"result\":"
+        + "\"no_update\"}}"))).isEqualTo(new Verdict(0, "No update available."));
+    assertThat(Verdict.of("UPDATE_STATUS_IDLE", json.readTree("{\"last_attempt\":{\"result\":"
+        + "\"error\",\"code\":18,\"name\":\"DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR\","
+        + "\"message\":\"no key verifies the signature\"}}"))).isEqualTo(new Verdict(1,
+            "Update failed: error 18 (DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR): no key"
+                + " verifies the signature"));
+  }
+
+  @Test
+  void watchPrintsOneLinePerSignal() {
+    assertThat(UpdateEngineClient.watchLine(java.time.Instant.parse("2026-12-01T22:30:00.123Z"),
+        new Manager.Status<>(5L, 0.5, "UPDATE_STATUS_DOWNLOADING", "3900.0.0", 2048L)))
+        .isEqualTo("2026-12-01T22:30:00.123Z LAST_CHECKED_TIME=5 PROGRESS=0.500000"
+            + " CURRENT_OP=UPDATE_STATUS_DOWNLOADING NEW_VERSION=3900.0.0 NEW_SIZE=2048");
   }
 
   @Test

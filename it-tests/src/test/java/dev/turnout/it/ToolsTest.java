@@ -1,0 +1,129 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a user of update_engine_client and update_engine reads, through the launchers in bin/:
+ * exit statuses and the exact lines.
+ */
+class ToolsTest extends RigTest {
+  private static String lastLine(String text) {
+    String[] l = text.strip().split("\n");
+    return l[l.length - 1];
+  }
+
+  @Test
+  void updateSaysWhatHappenedAndExitsAsScriptsExpect() throws Exception {
+    Release release = serve("3900.0.0", 0);
+    // The machine trusts another key than the one the release is signed with.
+    Proc.Result keygen = Proc.run(LONG, Map.of(), Repo.bin("payload").toString(), "keygen",
+        "--out", dir.resolve("other.pem").toString(), "--public-out",
+        dir.resolve("other.pub.pem").toString());
+    assertThat(keygen.exit()).as(keygen.err()).isZero();
+    Files.copy(dir.resolve("other.pub.pem"), machine.path(
+        "/usr/share/update_engine/update-payload-key.pub.pem"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    daemon("untrusting", 3600);
+    Proc.Result failed = client("-update");
+    assertThat(failed.exit()).isEqualTo(1);
+    assertThat(failed.out()).endsWith("CURRENT_OP=UPDATE_STATUS_IDLE\nNEW_VERSION=0.0.0\n"
+        + "NEW_SIZE=0\n");
+    assertThat(lastLine(failed.err())).startsWith("Update failed: error 18"
+        + " (DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR): ");
+    JsonNode status = new ObjectMapper().readTree(client("-status", "-json").out());
+    assertThat(status.path("last_error").path("code").asInt()).isEqualTo(18);
+    assertThat(status.path("last_error").path("message").asText()).isNotEmpty();
+    assertThat(status.path("checks_disabled").isNull()).isTrue();
+
+    machine.server("disabled");
+    Proc.Result disabled = client("-update");
+    assertThat(disabled.exit()).isEqualTo(1);
+    assertThat(lastLine(disabled.err())).isEqualTo("Update failed: update checks are disabled:"
+        + " SERVER=disabled in " + machine.path("/etc/flatcar/update.conf"));
+    assertThat(new ObjectMapper().readTree(client("-status", "-json").out())
+        .path("checks_disabled").asText()).startsWith("SERVER=disabled in ");
+    assertThat(release).isNotNull();
+  }
+
+  @Test
+  void updateWithNothingNewAndAnInstalledUpdateExitZero() throws Exception {
+    Release release = serve("3815.2.0", 0); // the running version: noupdate
+    daemon("daemon", 3600);
+    Proc.Result none = client("-update");
+    assertThat(none.exit()).isZero();
+    assertThat(lastLine(none.err())).isEqualTo("No update available.");
+    release = serve("3900.0.0", 0);
+    Proc.Result ok = client("-update");
+    assertThat(ok.exit()).isZero();
+    assertThat(lastLine(ok.err())).isEqualTo("Update succeeded -- reboot needed.");
+    Proc.Result reset = client("-reset_status", "--root", machine.root.toString(), "--disk",
+        machine.disk.toString());
+    assertThat(reset.exit()).isZero();
+    assertThat(reset.err()).isEqualTo("ResetStatus succeeded; to undo partition table changes"
+        + " run:\ncgpt prioritize -i 3 " + machine.disk + "    # USR-A, the running system\n");
+    Invariant.check(this, A_GOOD, release);
+  }
+
+  @Test
+  void withoutADaemonOrABusTheClientSaysSoWithinThreeSeconds() throws Exception {
+    for (Map<String, String> env : new Map[] {bus.env(), Map.of("DBUS_SYSTEM_BUS_ADDRESS",
+        "unix:path=" + dir.resolve("no-such-socket"))}) {
+      long start = System.nanoTime();
+      Proc.Result r = Proc.run(LONG, env, Repo.bin("update_engine_client").toString(),
+          "-status");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(r.exit()).isEqualTo(1);
+      String address = env.get("DBUS_SYSTEM_BUS_ADDRESS");
+      assertThat(r.err()).startsWith("update_engine_client: cannot reach update_engine"
+          + " (com.coreos.update1) on the system bus at " + address + ": ")
+          .contains("Is update-engine.service running?")
+          .endsWith("DBUS_SYSTEM_BUS_ADDRESS=" + address + "\n")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void slotsAsJsonJsonAloneAndVersions() throws Exception {
+    JsonNode slots = new ObjectMapper().readTree(client("-slots", "-json", "--root",
+        machine.root.toString(), "--disk", machine.disk.toString()).out());
+    assertThat(slots.path("disk").asText()).isEqualTo(machine.disk.toString());
+    assertThat(slots.path("slots")).hasSize(2);
+    assertThat(slots.path("slots").get(0).path("label").asText()).isEqualTo("USR-A");
+    assertThat(slots.path("slots").get(0).path("booted").asBoolean()).isTrue();
+    assertThat(slots.path("slots").get(1).path("bootable").asBoolean()).isFalse();
+    Proc.Result alone = client("-json");
+    assertThat(alone.exit()).isEqualTo(1);
+    assertThat(alone.err()).isEqualTo("update_engine_client: -json goes with -status or -slots\n");
+    assertThat(client("--version").out()).matches("update_engine_client \\(Turnout\\) \\S+\n");
+    assertThat(Proc.run(LONG, Map.of(), Repo.bin("update_engine").toString(), "--version").out())
+        .matches("update_engine \\(Turnout\\) \\S+\n");
+  }
+
+  @Test
+  void theDaemonRefusesABadDiskAtOnceAndNamesATypoInServer() throws Exception {
+    for (String[] c : new String[][] {{dir.resolve("nope.img").toString(), "no such file"},
+        {dir.toString(), "a directory, not a disk"}}) {
+      Proc.Result r = Proc.run(LONG, bus.env(), Repo.bin("update_engine").toString(),
+          "--root", machine.root.toString(), "--disk", c[0]);
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err()).isEqualTo("update_engine: cannot start: --disk " + c[0] + ": " + c[1]
+          + (c[1].startsWith("no such") ? " or device" : "") + "\n");
+    }
+    machine.server("htps://typo.example/v1/update/");
+    Proc d = daemon("daemon", 3600, Map.of("JOURNAL_STREAM", "8:12345"));
+    Proc.Result update = client("-update");
+    assertThat(update.exit()).isEqualTo(1);
+    assertThat(d.log()).contains("<3>OmahaParamsLoader: SERVER=htps://typo.example/v1/update/ in "
+        + machine.path("/etc/flatcar/update.conf") + " is not an http or https URL with a host:"
+        + " update checks are disabled until it is fixed")
+        .contains("<6>Daemon: owning com.coreos.update1");
+  }
+}

@@ -1,0 +1,19 @@
+package dev.turnout.engine.dbus;
+
+import org.freedesktop.dbus.annotations.DBusInterfaceName;
+import org.freedesktop.dbus.interfaces.DBusInterface;
+
+/**
+ * {@code dev.turnout.Engine1}, beside {@code com.coreos.update1.Manager} on the same object:
+ * what Turnout tells beyond Flatcar's API. Open to whoever the bus policy lets through.
+ */
+@DBusInterfaceName("dev.turnout.Engine1")
+public interface Engine extends DBusInterface {
+  /**
+   * A JSON object: {@code last_attempt} ({@code sequence}, {@code result}: none, no_update,
+   * updated, checks_disabled or error, {@code time}, and for an error {@code code}, {@code name}
+   * and {@code message}), {@code last_error} (the same for the last attempt that failed, or null)
+   * and {@code checks_disabled} (why, or null).
+   */
+  String GetLastAttempt();
+}
