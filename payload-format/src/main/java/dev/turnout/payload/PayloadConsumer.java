@@ -291,7 +291,7 @@ public final class PayloadConsumer implements AutoCloseable {
     pool.rethrow();
     if (state != State.DONE) {
       String where = plan == null ? "in its header or manifest"
-          : "; " + totalSize() + " bytes expected";
+          : "of " + totalSize() + " (the file ended early)";
       throw new PayloadException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR,
           "the payload ended after " + position + " bytes " + where);
     }

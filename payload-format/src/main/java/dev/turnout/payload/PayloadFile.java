@@ -55,9 +55,15 @@ public record PayloadFile(Path path, long fileSize, long manifestSize, long meta
       if (m.hasSignaturesOffset() && m.getSignaturesSize() > 0) {
         long at = metadata + m.getSignaturesOffset();
         long size = m.getSignaturesSize();
-        if (at < metadata || size > 64 * 1024 || at + size > fileSize) {
+        if (at >= metadata && size <= 64 * 1024 && at + size > fileSize) {
+          throw new PayloadException(ErrorCode.PAYLOAD_SIZE_MISMATCH_ERROR, "the file ends early:"
+              + " it is " + fileSize + " bytes, the payload " + (at + size) + " (the file ends at"
+              + " byte " + fileSize + ", " + (fileSize < at ? "inside the operation data"
+              : "inside the signature blob") + ")");
+        }
+        if (at < metadata || size > 64 * 1024) {
           throw new PayloadException(ErrorCode.SIGNED_DELTA_PAYLOAD_EXPECTED_ERROR,
-              "the signature blob lies outside the file");
+              "the signature blob lies outside the payload");
         }
         ByteBuffer sb = ByteBuffer.allocate((int) size);
         readFully(ch, sb, at);

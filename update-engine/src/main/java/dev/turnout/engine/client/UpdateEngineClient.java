@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
  * {@code -slots}.
  */
 @Command(name = "update_engine_client", sortOptions = false,
+    description = {"Check for and apply updates, and show the status of update_engine.",
+        "It talks to com.coreos.update1 on the system bus (DBUS_SYSTEM_BUS_ADDRESS).", ""},
     versionProvider = dev.turnout.engine.system.Versions.class, footer = {"",
         "-update prints the five status lines every 5 s (a progress bar on a terminal), then one",
         "line on stderr: \"No update available.\" or \"Update succeeded -- reboot needed.\" (exit 0),",
