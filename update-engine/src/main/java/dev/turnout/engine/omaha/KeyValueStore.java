@@ -29,9 +29,18 @@ final class KeyValueStore {
    * file is empty.
    */
   static Map<String, String> read(Path file) throws IOException {
+    return read(file, null, LOG::warn);
+  }
+
+  /**
+   * {@link #read(Path)}, saying each problem through {@code warn}; with {@code known} given, a key
+   * outside it is warned of too (a typo in update.conf is otherwise silently ignored).
+   */
+  static Map<String, String> read(Path file, java.util.Set<String> known,
+      java.util.function.Consumer<String> warn) throws IOException {
     if (!Files.isRegularFile(file)) {
       if (Files.exists(file)) {
-        LOG.warn("{} is not a regular file; ignored", file);
+        warn.accept(file + " is not a regular file; ignored");
       }
       return Map.of();
     }
@@ -47,10 +56,15 @@ final class KeyValueStore {
       lineNo++;
       String line = utf8(bytes, start, end - start);
       if (line == null) {
-        LOG.warn("{}:{}: not UTF-8 text; line skipped", file, lineNo);
+        warn.accept(file + ":" + lineNo + ": not UTF-8 text; line skipped");
       } else if (!line.isBlank() && line.indexOf('=') < 0 && !line.startsWith("#")) {
-        LOG.warn("{}:{}: not KEY=value; line skipped", file, lineNo);
+        warn.accept(file + ":" + lineNo + ": not KEY=value; line skipped");
       } else {
+        if (known != null && line.indexOf('=') > 0 && !known.contains(line.substring(0,
+            line.indexOf('=')))) {
+          warn.accept(file + ":" + lineNo + ": unknown key " + line.substring(0,
+              line.indexOf('=')) + " (ignored)");
+        }
         good.append(line).append('\n');
       }
       start = end + 1;

@@ -26,6 +26,17 @@ public final class OmahaParamsLoader {
   private final Prefs prefs;
   private final String arch;
   private String disabledReason = "";
+  private final java.util.Set<String> warned = new java.util.HashSet<>();
+
+  /**
+   * The keys of update.conf: update_engine's, locksmith's (it reads the same file), Turnout's,
+   * and the release keys an operator may override there.
+   */
+  static final java.util.Set<String> UPDATE_CONF_KEYS = java.util.Set.of("SERVER", "GROUP",
+      "MACHINE_ALIAS", "DOWNLOAD_USER", "DOWNLOAD_PASSWORD", "PCR_POLICY_SERVER",
+      "SERVER_CA_BUNDLE", "REBOOT_STRATEGY", "LOCKSMITHD_REBOOT_WINDOW_START",
+      "LOCKSMITHD_REBOOT_WINDOW_LENGTH", "FLATCAR_RELEASE_VERSION", "FLATCAR_RELEASE_BOARD",
+      "FLATCAR_RELEASE_APPID", "EXTENSIONS_BASE_URL", "OPTIONAL_EXTENSIONS", "IDLE_EXIT_SEC");
 
   public OmahaParamsLoader(SystemPaths paths, Prefs prefs, String arch) {
     this.paths = paths;
@@ -40,7 +51,7 @@ public final class OmahaParamsLoader {
 
   public OmahaParams load() throws IOException {
     List<Path> files = List.of(paths.updateConf(), paths.usrUpdateConf(), paths.release());
-    List<Map<String, String>> conf = List.of(read(files.get(0)), read(files.get(1)),
+    List<Map<String, String>> conf = List.of(readConf(files.get(0)), readConf(files.get(1)),
         read(files.get(2)));
     String server = get(conf, "SERVER", OmahaParams.DEFAULT_SERVER);
     noteServer(server, conf, files);
@@ -125,8 +136,20 @@ public final class OmahaParamsLoader {
     return value;
   }
 
-  private static Map<String, String> read(Path p) throws IOException {
-    return KeyValueStore.read(p);
+  private Map<String, String> read(Path p) throws IOException {
+    return KeyValueStore.read(p, null, this::warnOnce);
+  }
+
+  /** update.conf: besides bad lines, keys nothing reads are warned of, each once. */
+  private Map<String, String> readConf(Path p) throws IOException {
+    return KeyValueStore.read(p, UPDATE_CONF_KEYS, this::warnOnce);
+  }
+
+  /** The configuration is read before every check: the same warning is said once. */
+  private synchronized void warnOnce(String warning) {
+    if (warned.add(warning) && warned.size() < 1000) {
+      LOG.warn("{}", warning);
+    }
   }
 
   private static String trimmed(Path p) throws IOException {

@@ -151,4 +151,15 @@ class OmahaParamsLoaderTest {
       }
     }
   }
+
+  @Test
+  void unknownKeysAndBadLinesAreWarnedOnceWithFileAndLine() throws IOException {
+    write("/etc/flatcar/update.conf", "GROUP=beta\nSEVRER=http://typo/\njust words\n");
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    java.util.Map<String, String> m = KeyValueStore.read(paths.updateConf(),
+        OmahaParamsLoader.UPDATE_CONF_KEYS, warnings::add);
+    assertThat(m).containsEntry("GROUP", "beta");
+    assertThat(warnings).containsExactly(paths.updateConf() + ":2: unknown key SEVRER (ignored)",
+        paths.updateConf() + ":3: not KEY=value; line skipped");
+  }
 }
