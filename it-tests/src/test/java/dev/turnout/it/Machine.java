@@ -57,6 +57,7 @@ final class Machine {
     write("/proc/cmdline", "BOOT_IMAGE=/flatcar/vmlinuz-a mount.usr=PARTUUID=" + USR_A
         + " rootflags=rw\n");
     write("/proc/sys/kernel/random/boot_id", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\n");
+    write("/etc/flatcar/update.conf", "IDLE_EXIT_SEC=0\n"); // resident, unless a test says not
     write("/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=" + version
         + "\nFLATCAR_RELEASE_BOARD=amd64-usr\n");
@@ -78,7 +79,7 @@ final class Machine {
   }
 
   void server(String url) throws IOException {
-    write("/etc/flatcar/update.conf", "SERVER=" + url + "\nGROUP=stable\n");
+    write("/etc/flatcar/update.conf", "SERVER=" + url + "\nGROUP=stable\nIDLE_EXIT_SEC=0\n");
   }
 
   byte[] partition(long startSector, int length) throws IOException {

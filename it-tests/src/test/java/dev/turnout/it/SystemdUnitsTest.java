@@ -35,6 +35,33 @@ class SystemdUnitsTest {
     assertThat(r.err() + r.out()).isEmpty();
   }
 
+  /**
+   * The on-demand pieces with the unit: the drop-in (merged by systemd-analyze from the unit's
+   * .d directory) makes an idle exit (status 0) a clean stop and keeps restarting failures; the
+   * timer and the activation file name the service.
+   */
+  @Test
+  void theDropInTimerAndActivationFileGoWithTheUnit(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")),
+        "systemd-analyze not installed (apt-get install systemd)");
+    String launcher = Repo.bin("update_engine").toString();
+    Files.writeString(dir.resolve("update-engine.service"), Files.readString(
+        UNITS.resolve("update-engine.service")).replace("/usr/sbin/update_engine", launcher));
+    Path dropIns = Files.createDirectories(dir.resolve("update-engine.service.d"));
+    String dropIn = Files.readString(UNITS.resolve("update-engine.service.d/10-turnout.conf"));
+    assertThat(dropIn).contains("Restart=on-failure").contains("ExecStart=\n");
+    Files.writeString(dropIns.resolve("10-turnout.conf"),
+        dropIn.replace("/usr/sbin/update_engine", launcher));
+    Files.copy(UNITS.resolve("update-engine.timer"), dir.resolve("update-engine.timer"));
+    Proc.Result r = Proc.run(Duration.ofSeconds(60), Map.of(), "systemd-analyze", "verify",
+        dir.resolve("update-engine.service").toString(),
+        dir.resolve("update-engine.timer").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err() + r.out()).isEmpty();
+    assertThat(Files.readString(UNITS.resolve("com.coreos.update1.service")))
+        .contains("Name=com.coreos.update1").contains("SystemdService=update-engine.service");
+  }
+
   @Test
   void dbusDaemonLoadsThePolicy(@TempDir Path dir) throws Exception {
     TestBus.require();

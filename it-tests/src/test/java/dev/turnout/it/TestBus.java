@@ -33,6 +33,11 @@ final class TestBus implements AutoCloseable {
       + "<allow send_destination=\"org.freedesktop.DBus\"/></policy>";
 
   static TestBus start(Path dir, Path includePolicy) throws Exception {
+    return start(dir, includePolicy, null);
+  }
+
+  /** With {@code serviceDir}: the bus starts the services whose activation files are there. */
+  static TestBus start(Path dir, Path includePolicy, Path serviceDir) throws Exception {
     // The socket sits in a directory every user can reach, so tests can call as nobody.
     Path sockDir = Files.createTempDirectory("turnout-bus");
     sockDir.toFile().setExecutable(true, false);
@@ -43,7 +48,8 @@ final class TestBus implements AutoCloseable {
         : "<policy context=\"default\"><allow user=\"*\"/><allow own=\"*\"/>"
             + "<allow send_destination=\"*\"/><allow receive_sender=\"*\"/></policy>";
     Path conf = Files.writeString(dir.resolve("bus.conf"), "<busconfig><type>system</type>"
-        + "<listen>unix:path=" + socket + "</listen><auth>EXTERNAL</auth>" + policy
+        + "<listen>unix:path=" + socket + "</listen><auth>EXTERNAL</auth>"
+        + (serviceDir == null ? "" : "<servicedir>" + serviceDir + "</servicedir>") + policy
         + "</busconfig>");
     Proc p = Proc.start(dir.resolve("bus.log"), Map.of(), "dbus-daemon",
         "--config-file=" + conf, "--nofork", "--print-address");

@@ -29,6 +29,7 @@ import dev.turnout.engine.stages.Verify;
 import dev.turnout.engine.state.PayloadState;
 import dev.turnout.engine.state.ResumeStore;
 import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.state.StatusStore;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.InstanceLock;
@@ -83,6 +84,12 @@ public final class Daemon implements AutoCloseable {
    */
   public Daemon(Options o, Map<String, String> env, Runnable onBusLost)
       throws IOException, DBusException {
+    this(o, env, onBusLost, () -> { });
+  }
+
+  /** @param onIdle runs when the daemon has been idle for IDLE_EXIT_SEC: the caller exits 0 */
+  public Daemon(Options o, Map<String, String> env, Runnable onBusLost, Runnable onIdle)
+      throws IOException, DBusException {
     try {
       SystemPaths paths = new SystemPaths(o.root());
       Prefs prefs = new Prefs(paths.prefsDir());
@@ -116,7 +123,8 @@ public final class Daemon implements AutoCloseable {
           new Verify(disks), new Postinstall(paths, hooks, resume), new SetActive(disks),
           new Report(paths, prefs, resume, rollbacks));
       attempter = new UpdateAttempter(stages,
-          new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume, clock));
+          new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume,
+              new StatusStore(prefs), clock));
 
       IDisconnectCallback lost = new IDisconnectCallback() {
         @Override
@@ -138,7 +146,9 @@ public final class Daemon implements AutoCloseable {
           client.connectionPool().evictAll();
         }
       });
-      CheckScheduler scheduler = new CheckScheduler(timers, random, attempter);
+      Duration idle = Duration.ofSeconds(loader.idleExitSeconds());
+      CheckScheduler scheduler = idle.isZero() ? new CheckScheduler(timers, random, attempter)
+          : new CheckScheduler(timers, random, attempter, prefs, clock);
       attempter.addListener(scheduler.listener());
       service.export();
       bus.requestBusName(Manager.BUS_NAME);
@@ -147,6 +157,10 @@ public final class Daemon implements AutoCloseable {
       service.statusChanged(attempter.status());
       marker.start(timers, o.markGoodDelay());
       scheduler.start(o.firstCheckDelay());
+      if (!idle.isZero()) {
+        new IdleExit(idle, timers, attempter, marker, scheduler, service, System::nanoTime,
+            onIdle).start();
+      }
     } catch (IOException | DBusException | RuntimeException e) {
       releaseLocks();
       throw e;

@@ -74,6 +74,12 @@ public final class UpdateEngineMain implements Callable<Integer> {
     System.exit(new CommandLine(new UpdateEngineMain()).execute(args));
   }
 
+  /** The system bus, or the bus that activated the daemon (D-Bus activation sets the latter). */
+  private static String busAddress() {
+    String system = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    return system != null ? system : System.getenv("DBUS_STARTER_ADDRESS");
+  }
+
   @Override
   public Integer call() throws Exception {
     String bad = StartupChecks.problem(root, disk);
@@ -86,7 +92,7 @@ public final class UpdateEngineMain implements Callable<Integer> {
     DownloadAndApply.Tuning t = DownloadAndApply.Tuning.defaults();
     Daemon.Options o = new Daemon.Options(root, disk,
         firstCheckDelay == null ? null : Duration.ofSeconds(firstCheckDelay),
-        Duration.ofSeconds(markGoodDelay), System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), http,
+        Duration.ofSeconds(markGoodDelay), busAddress(), http,
         new DownloadAndApply.Tuning(retries, Duration.ofSeconds(retryDelay),
             Duration.ofMillis(checkpointMillis), t.threads()), Duration.ofSeconds(hookTimeout));
     CountDownLatch stop = new CountDownLatch(1);
@@ -96,7 +102,7 @@ public final class UpdateEngineMain implements Callable<Integer> {
       daemon = new Daemon(o, System.getenv(), () -> {
         exit[0] = 1;
         stop.countDown();
-      });
+      }, stop::countDown);
     } catch (IOException | DBusException e) {
       System.err.println("update_engine: cannot start: " + e.getMessage());
       return 1;

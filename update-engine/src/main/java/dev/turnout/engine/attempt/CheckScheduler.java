@@ -4,6 +4,8 @@ import dev.turnout.engine.status.StatusListener;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Timers;
 
+import dev.turnout.engine.prefs.Prefs;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.Random;
@@ -25,16 +27,39 @@ public final class CheckScheduler {
   /** A server's {@code PollInterval} above a week is taken as a week: checks never stop. */
   static final int MAX_POLL = 7 * 24 * 3600;
 
+  /** Turnout's pref: when the next check is due, for a daemon that is not resident. */
+  static final String NEXT_CHECK = "turnout-next-check-time";
+
   private final Timers timers;
   private final Random random;
   private final UpdateAttempter attempter;
+  private final Prefs onDemand;
+  private final Clock clock;
   private int lastInterval = PERIOD;
   private Timers.Task pending;
+  private int attemptsEnded;
 
+  /** A resident daemon's schedule: every next check on the timers. */
   public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter) {
+    this(timers, random, attempter, null, Clock.systemUTC());
+  }
+
+  /**
+   * With {@code onDemand} prefs, the schedule of a daemon that exits when idle: when an attempt
+   * ends the next check's time is kept there, and a later start checks only once it is due.
+   */
+  public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter, Prefs onDemand,
+      Clock clock) {
     this.timers = timers;
     this.random = random;
     this.attempter = attempter;
+    this.onDemand = onDemand;
+    this.clock = clock;
+  }
+
+  /** Whether a check is waiting on the timers (a daemon that exits when idle waits for it). */
+  public synchronized boolean checkPending() {
+    return pending != null;
   }
 
   /** update_engine's {@code FuzzInt}: uniform in {@code [v - r/2, v + r - r/2]}. */
@@ -43,9 +68,25 @@ public final class CheckScheduler {
     return low + random.nextInt(range + 1);
   }
 
-  /** Starts with the first check after {@code firstDelay}, or the fuzzed 120..720 s when null. */
+  /**
+   * Starts with the first check after {@code firstDelay}, or the fuzzed 120..720 s when null; on
+   * demand, only when the kept next-check time has come.
+   */
   public synchronized void start(Duration firstDelay) {
     Duration d = firstDelay != null ? firstDelay : Duration.ofSeconds(fuzz(random, FIRST, FUZZ));
+    if (onDemand != null) {
+      long due = 0;
+      try {
+        due = onDemand.getLong(NEXT_CHECK, 0, 0, Long.MAX_VALUE / 2);
+      } catch (java.io.IOException e) {
+        LOG.warn("cannot read when the next check is due: {}", e.getMessage());
+      }
+      long now = clock.instant().getEpochSecond();
+      if (now < due) {
+        LOG.info("next update check due in {} s; the timer or a D-Bus call starts it", due - now);
+        return;
+      }
+    }
     schedule(d);
   }
 
@@ -74,12 +115,25 @@ public final class CheckScheduler {
   private synchronized void schedule(Duration d) {
     if (pending != null) {
       pending.cancel();
+      pending = null;
+    }
+    if (onDemand != null && attemptsEnded > 0) {
+      try {
+        onDemand.setLong(NEXT_CHECK, clock.instant().getEpochSecond() + d.toSeconds());
+      } catch (java.io.IOException e) {
+        LOG.warn("cannot keep when the next check is due: {}", e.getMessage());
+      }
+      LOG.info("next update check in {} s", d.toSeconds());
+      return;
     }
     LOG.info("next update check in {} s", d.toSeconds());
     pending = timers.schedule(d, this::fire);
   }
 
   private void fire() {
+    synchronized (this) {
+      pending = null;
+    }
     boolean waitingForReboot = attempter.status().operation() == UpdateStatus.UPDATED_NEED_REBOOT;
     attempter.attemptUpdate(false);
     if (waitingForReboot) {
@@ -103,6 +157,9 @@ public final class CheckScheduler {
 
   /** Called when an attempt ended (IDLE or UPDATED_NEED_REBOOT): schedules the next check. */
   public void attemptEnded() {
+    synchronized (this) {
+      attemptsEnded++;
+    }
     schedule(nextInterval(attempter.lastHttpStatus(), attempter.lastPollInterval()));
   }
 }

@@ -14,6 +14,7 @@ import dev.turnout.engine.stages.Stage;
 import dev.turnout.engine.stages.StageSink;
 import dev.turnout.engine.state.PayloadState;
 import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.state.StatusStore;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.StatusListener;
@@ -46,7 +47,7 @@ public final class UpdateAttempter implements AutoCloseable {
 
   /** What the attempter needs besides its stages; built once by the composition root. */
   public record Parts(SystemPaths paths, OmahaParamsLoader params, OmahaClient omaha,
-      PayloadState payloadState, ResumeStore resume, Clock clock) {}
+      PayloadState payloadState, ResumeStore resume, StatusStore statusStore, Clock clock) {}
 
   /** A stage and the status the engine shows while it runs. */
   private record Step(UpdateStatus status, Stage stage) {}
@@ -84,11 +85,9 @@ public final class UpdateAttempter implements AutoCloseable {
         // The switch: only now can the bootloader pick the target.
         new Step(FINALIZING, s.setActive()),
         new Step(FINALIZING, s.report()));
-    EngineStatus initial = EngineStatus.idle(0);
-    if (Files.exists(parts.paths().updateCompletedMarker())) {
-      initial = initial.with(UpdateStatus.UPDATED_NEED_REBOOT);
-    }
-    this.board = new StatusBoard(initial, parts.clock());
+    this.board = new StatusBoard(parts.statusStore().load(
+        Files.exists(parts.paths().updateCompletedMarker())), parts.clock());
+    board.addListener(parts.statusStore()::save);
   }
 
   public void addListener(StatusListener l) {

@@ -43,6 +43,11 @@ public final class BootMarker {
     timers.schedule(delay, this::markNow);
   }
 
+  /** Whether the marking has run (or was never to run); until then the daemon stays. */
+  public boolean settled() {
+    return done.get();
+  }
+
   /** Runs once per daemon: health checks, then markGood; returns whether it marked. */
   public boolean markNow() {
     if (!done.compareAndSet(false, true)) {

@@ -54,6 +54,10 @@ final class BusLink {
         throw unreachable(shown, "the message bus does not answer");
       }
       DBus dbus = c.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
+      if (!owned(dbus) && activate(dbus)) {
+        // The bus is starting the daemon (D-Bus activation): give a JVM time to come up.
+        deadline = Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+      }
       while (true) {
         try {
           if (dbus.NameHasOwner(Manager.BUS_NAME)) {
@@ -72,6 +76,24 @@ final class BusLink {
       throw unreachable(shown, e.getMessage());
     } finally {
       exec.shutdownNow();
+    }
+  }
+
+  private static boolean owned(DBus dbus) {
+    try {
+      return dbus.NameHasOwner(Manager.BUS_NAME);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Asks the bus to start the daemon; false when it cannot (the name is not activatable). */
+  private static boolean activate(DBus dbus) {
+    try {
+      dbus.StartServiceByName(Manager.BUS_NAME, new org.freedesktop.dbus.types.UInt32(0));
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

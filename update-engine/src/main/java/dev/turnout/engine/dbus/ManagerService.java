@@ -31,6 +31,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
   private final UpdateAttempter attempter;
   private final DBusConnection connection;
   private final Authorizer authorizer;
+  private volatile long lastCallNanos = System.nanoTime();
 
   public ManagerService(UpdateAttempter attempter, DBusConnection connection,
       Set<Long> allowedUids) {
@@ -41,6 +42,11 @@ public final class ManagerService implements Manager, Engine, StatusListener {
         .GetConnectionUnixUser(sender).longValue());
   }
 
+  /** When the last method call came (for the idle exit: a client in a conversation keeps it). */
+  public long lastCallNanos() {
+    return lastCallNanos;
+  }
+
   @Override
   public String getObjectPath() {
     return OBJECT_PATH;
@@ -48,12 +54,14 @@ public final class ManagerService implements Manager, Engine, StatusListener {
 
   @Override
   public void AttemptUpdate() {
+    lastCallNanos = System.nanoTime();
     authorizer.check("AttemptUpdate", sender());
     attempter.attemptUpdate(true);
   }
 
   @Override
   public void ResetStatus() {
+    lastCallNanos = System.nanoTime();
     authorizer.check("ResetStatus", sender());
     if (!attempter.resetStatus()) {
       throw new DBusExecutionException("ResetStatus is not allowed in "
@@ -63,6 +71,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
 
   @Override
   public Status<Long, Double, String, String, Long> GetStatus() {
+    lastCallNanos = System.nanoTime();
     EngineStatus s = attempter.status();
     return new Status<>(s.lastCheckedTime(), s.progress(), s.operation().wireName(),
         s.newVersion(), s.newSize());
@@ -70,6 +79,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
 
   @Override
   public String GetLastAttempt() {
+    lastCallNanos = System.nanoTime();
     AttemptOutcome last = attempter.lastOutcome();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("last_attempt", outcome(last));

@@ -44,6 +44,21 @@ public final class OmahaParamsLoader {
     this.arch = arch;
   }
 
+  /**
+   * {@code IDLE_EXIT_SEC} from update.conf: seconds of idleness after which the daemon exits
+   * (started again on demand); 0 keeps it resident; 60 when unset or not a number.
+   */
+  public long idleExitSeconds() throws IOException {
+    String v = get(List.of(readConf(paths.updateConf()), readConf(paths.usrUpdateConf())),
+        "IDLE_EXIT_SEC", "60").strip();
+    try {
+      return Math.max(0, Math.min(86_400, Long.parseLong(v)));
+    } catch (NumberFormatException e) {
+      warnOnce(paths.updateConf() + ": IDLE_EXIT_SEC=" + v + " is not a number; using 60");
+      return 60;
+    }
+  }
+
   /** Why the last {@link #load} disabled update checks, or empty when it did not. */
   public synchronized String disabledReason() {
     return disabledReason;

@@ -98,7 +98,7 @@ public final class FakeNode {
 
   public UpdateAttempter attempter(Stages stages) {
     return new UpdateAttempter(stages, new UpdateAttempter.Parts(paths, params, omahaClient(),
-        payloadState, resume, clock));
+        payloadState, resume, new dev.turnout.engine.state.StatusStore(prefs), clock));
   }
 
   public BootMarker bootMarker() {

@@ -1,0 +1,71 @@
+package dev.turnout.engine;
+
+import dev.turnout.engine.attempt.CheckScheduler;
+import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.boot.BootMarker;
+import dev.turnout.engine.dbus.ManagerService;
+import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.Timers;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon on demand ({@code IDLE_EXIT_SEC} in update.conf, 60 by default; 0 keeps it
+ * resident): it exits once for that long no attempt was under way, the boot was settled (marked
+ * good, or found unhealthy), no check waits on the timers, and no D-Bus call came. The timer, a
+ * D-Bus call (activation) or the next boot start it again; what GetStatus says survives in prefs.
+ */
+final class IdleExit {
+  private static final Logger LOG = LoggerFactory.getLogger(IdleExit.class);
+
+  private final Duration idle;
+  private final Timers timers;
+  private final UpdateAttempter attempter;
+  private final BootMarker marker;
+  private final CheckScheduler scheduler;
+  private final ManagerService service;
+  private final LongSupplier nanoTime;
+  private final Runnable exit;
+  private long busySince;
+
+  IdleExit(Duration idle, Timers timers, UpdateAttempter attempter, BootMarker marker,
+      CheckScheduler scheduler, ManagerService service, LongSupplier nanoTime, Runnable exit) {
+    this.idle = idle;
+    this.timers = timers;
+    this.attempter = attempter;
+    this.marker = marker;
+    this.scheduler = scheduler;
+    this.service = service;
+    this.nanoTime = nanoTime;
+    this.exit = exit;
+    this.busySince = nanoTime.getAsLong();
+  }
+
+  void start() {
+    timers.schedule(step(), this::look);
+  }
+
+  private Duration step() {
+    return idle.dividedBy(4).isZero() ? Duration.ofMillis(250) : idle.dividedBy(4);
+  }
+
+  private void look() {
+    long now = nanoTime.getAsLong();
+    UpdateStatus op = attempter.status().operation();
+    boolean working = !(op == UpdateStatus.IDLE || op == UpdateStatus.UPDATED_NEED_REBOOT)
+        || !marker.settled() || scheduler.checkPending();
+    if (working) {
+      busySince = now;
+    }
+    long quiet = Math.min(now - busySince, now - service.lastCallNanos());
+    if (quiet >= idle.toNanos()) {
+      LOG.info("idle for {} s: exiting until the timer, a D-Bus call or the next boot",
+          idle.toSeconds());
+      exit.run();
+      return;
+    }
+    timers.schedule(step(), this::look);
+  }
+}

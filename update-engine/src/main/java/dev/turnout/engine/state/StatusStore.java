@@ -1,0 +1,61 @@
+package dev.turnout.engine.state;
+
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.UpdateStatus;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code GetStatus} says, kept in prefs whenever an attempt ends, so a daemon that exits
+ * when idle (and is started again by a timer or a D-Bus call) answers as if it had never stopped:
+ * the last checked time, and for an update awaiting its reboot, its version and size.
+ */
+public final class StatusStore {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusStore.class);
+  static final String LAST_CHECKED = "turnout-last-checked-time";
+  static final String NEW_VERSION = "turnout-new-version";
+  static final String NEW_SIZE = "turnout-new-size";
+
+  private final Prefs prefs;
+
+  public StatusStore(Prefs prefs) {
+    this.prefs = prefs;
+  }
+
+  /** The status to start in; {@code awaitingReboot} when the completion marker is there. */
+  public EngineStatus load(boolean awaitingReboot) {
+    try {
+      long checked = prefs.getLong(LAST_CHECKED, 0, 0, Long.MAX_VALUE / 2);
+      if (!awaitingReboot) {
+        return EngineStatus.idle(checked);
+      }
+      return new EngineStatus(checked, 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
+          prefs.getString(NEW_VERSION).filter(v -> !v.isEmpty()).orElse(EngineStatus.NO_VERSION),
+          prefs.getLong(NEW_SIZE, 0, 0, Long.MAX_VALUE));
+    } catch (IOException e) {
+      LOG.warn("cannot read the last status: {}", e.getMessage());
+      return awaitingReboot ? EngineStatus.idle(0).with(UpdateStatus.UPDATED_NEED_REBOOT)
+          : EngineStatus.idle(0);
+    }
+  }
+
+  /** Keeps an attempt's end (IDLE or UPDATED_NEED_REBOOT); other statuses pass by. */
+  public void save(EngineStatus s) {
+    if (s.operation() != UpdateStatus.IDLE && s.operation() != UpdateStatus.UPDATED_NEED_REBOOT) {
+      return;
+    }
+    try {
+      if (prefs.getLong(LAST_CHECKED, 0, 0, Long.MAX_VALUE) != s.lastCheckedTime()) {
+        prefs.setLong(LAST_CHECKED, s.lastCheckedTime());
+      }
+      if (s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
+        prefs.setString(NEW_VERSION, s.newVersion());
+        prefs.setLong(NEW_SIZE, s.newSize());
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot keep the status: {}", e.getMessage());
+    }
+  }
+}
