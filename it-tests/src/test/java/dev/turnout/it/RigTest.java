@@ -93,6 +93,11 @@ abstract class RigTest {
     return f;
   }
 
+  /** The launcher a test runs: the checkout's bin/ (an installed image's, in SysextTest). */
+  Path tool(String name) {
+    return Repo.bin(name);
+  }
+
   /** Waits until the download has a checkpoint past its first operation; returns its pref. */
   Path awaitCheckpoint() throws Exception {
     Path nextOp = machine.path("/var/lib/update_engine/prefs/update-state-next-operation");
@@ -123,7 +128,7 @@ abstract class RigTest {
     Map<String, String> all = new java.util.HashMap<>(bus.env());
     all.putAll(env);
     List<String> cmd = new ArrayList<>(List.of(
-        Repo.bin("update_engine").toString(), "-foreground", "-logtostderr",
+        tool("update_engine").toString(), "-foreground", "-logtostderr",
         "--root", machine.root.toString(), "--disk", machine.disk.toString(),
         "--first-check-delay", "3600", "--mark-good-delay", Integer.toString(markGoodDelay),
         "--download-retry-delay", "1", "--download-retries", "3", "--low-speed-time", "2",
@@ -171,14 +176,14 @@ abstract class RigTest {
 
   /** What the boot loader's gptprio.next would boot now: {@code cgpt next} on the image. */
   String cgptNext() throws Exception {
-    Proc.Result r = Proc.run(LONG, Map.of(), Repo.bin("cgpt").toString(), "next",
+    Proc.Result r = Proc.run(LONG, Map.of(), tool("cgpt").toString(), "next",
         machine.disk.toString());
     assertThat(r.exit()).as("cgpt next: " + r.err()).isZero();
     return r.out().strip();
   }
 
   Proc.Result client(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Repo.bin("update_engine_client").toString()));
+    List<String> cmd = new ArrayList<>(List.of(tool("update_engine_client").toString()));
     cmd.addAll(List.of(args));
     return Proc.run(LONG, bus.env(), cmd.toArray(String[]::new));
   }
