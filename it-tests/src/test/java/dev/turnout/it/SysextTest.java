@@ -55,7 +55,8 @@ class SysextTest extends RigTest {
         "usr/lib/systemd/system/update-engine.timer",
         "usr/share/dbus-1/system.d/com.coreos.update1.conf",
         "usr/share/dbus-1/system-services/com.coreos.update1.service",
-        "usr/share/man/man1/update_engine_client.1", "usr/share/bash-completion/completions/cgpt")) {
+        "usr/share/man/man1/update_engine_client.1", "usr/share/bash-completion/completions/cgpt",
+        "usr/lib/turnout/lib/cgpt.jsa", "usr/lib/turnout/lib/update_engine_client.jsa")) {
       assertThat(extracted.resolve(p)).as(p).exists();
     }
     assertThat(extracted.resolve("usr/lib/extension-release.d/extension-release.turnout"))

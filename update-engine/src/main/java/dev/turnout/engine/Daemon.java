@@ -158,8 +158,8 @@ public final class Daemon implements AutoCloseable {
       marker.start(timers, o.markGoodDelay());
       scheduler.start(o.firstCheckDelay());
       if (!idle.isZero()) {
-        new IdleExit(idle, timers, attempter, marker, scheduler, service, System::nanoTime,
-            onIdle).start();
+        new IdleExit(idle, timers, IdleExit.of(attempter, marker, scheduler, service),
+            System::nanoTime, onIdle).start();
       }
     } catch (IOException | DBusException | RuntimeException e) {
       releaseLocks();

@@ -20,27 +20,62 @@ import org.slf4j.LoggerFactory;
 final class IdleExit {
   private static final Logger LOG = LoggerFactory.getLogger(IdleExit.class);
 
+  /** What the daemon is doing, as the idle exit looks at it. */
+  interface Work {
+    /** An attempt under way (any status but IDLE and UPDATED_NEED_REBOOT). */
+    boolean attempting();
+
+    /** The boot not settled yet (marking pending or to be tried again). */
+    boolean unsettled();
+
+    /** A check waiting on the timers. */
+    boolean checkPending();
+
+    /** {@link System#nanoTime} of the last D-Bus method call. */
+    long lastCallNanos();
+  }
+
   private final Duration idle;
   private final Timers timers;
-  private final UpdateAttempter attempter;
-  private final BootMarker marker;
-  private final CheckScheduler scheduler;
-  private final ManagerService service;
+  private final Work work;
   private final LongSupplier nanoTime;
   private final Runnable exit;
   private long busySince;
 
-  IdleExit(Duration idle, Timers timers, UpdateAttempter attempter, BootMarker marker,
-      CheckScheduler scheduler, ManagerService service, LongSupplier nanoTime, Runnable exit) {
+  IdleExit(Duration idle, Timers timers, Work work, LongSupplier nanoTime, Runnable exit) {
     this.idle = idle;
     this.timers = timers;
-    this.attempter = attempter;
-    this.marker = marker;
-    this.scheduler = scheduler;
-    this.service = service;
+    this.work = work;
     this.nanoTime = nanoTime;
     this.exit = exit;
     this.busySince = nanoTime.getAsLong();
+  }
+
+  /** The daemon's parts as {@link Work}. */
+  static Work of(UpdateAttempter attempter, BootMarker marker, CheckScheduler scheduler,
+      ManagerService service) {
+    return new Work() {
+      @Override
+      public boolean attempting() {
+        UpdateStatus op = attempter.status().operation();
+        return op != UpdateStatus.IDLE && op != UpdateStatus.UPDATED_NEED_REBOOT;
+      }
+
+      @Override
+      public boolean unsettled() {
+        return !marker.settled();
+      }
+
+      @Override
+      public boolean checkPending() {
+        return scheduler.checkPending();
+      }
+
+      @Override
+      public long lastCallNanos() {
+        return service.lastCallNanos();
+      }
+    };
   }
 
   void start() {
@@ -53,13 +88,10 @@ final class IdleExit {
 
   private void look() {
     long now = nanoTime.getAsLong();
-    UpdateStatus op = attempter.status().operation();
-    boolean working = !(op == UpdateStatus.IDLE || op == UpdateStatus.UPDATED_NEED_REBOOT)
-        || !marker.settled() || scheduler.checkPending();
-    if (working) {
+    if (work.attempting() || work.unsettled() || work.checkPending()) {
       busySince = now;
     }
-    long quiet = Math.min(now - busySince, now - service.lastCallNanos());
+    long quiet = Math.min(now - busySince, now - work.lastCallNanos());
     if (quiet >= idle.toNanos()) {
       LOG.info("idle for {} s: exiting until the timer, a D-Bus call or the next boot",
           idle.toSeconds());
