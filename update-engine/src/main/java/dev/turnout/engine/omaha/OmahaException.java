@@ -47,9 +47,9 @@ public class OmahaException extends IOException {
     return httpStatus < 0 ? code.code : ErrorCode.httpCode(httpStatus);
   }
 
-  /** The failure as a stage reports it, with {@code context} in front. */
-  public dev.turnout.engine.status.UpdateException toUpdateException(String context) {
-    String m = context + ": " + super.getMessage();
+  /** The failure as a stage reports it (the attempter puts the stage's name in front). */
+  public dev.turnout.engine.status.UpdateException toUpdateException() {
+    String m = super.getMessage();
     return httpStatus < 0 ? new dev.turnout.engine.status.UpdateException(code, m, this)
         : dev.turnout.engine.status.UpdateException.http(httpStatus, m, this);
   }

@@ -70,7 +70,7 @@ public final class Check implements Stage {
       LOG.info("Omaha request response: {}", response.rawXml().replace("\n", ""));
       prefs.setString(PrefKeys.FULL_RESPONSE, response.rawXml());
     } catch (OmahaException e) {
-      throw e.toUpdateException("update check");
+      throw e.toUpdateException();
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.OMAHA_REQUEST_ERROR, e.getMessage(), e);
     }

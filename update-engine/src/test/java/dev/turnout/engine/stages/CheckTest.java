@@ -63,7 +63,7 @@ class CheckTest {
           assertThat(e.code()).isEqualTo(ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE);
           assertThat(e.httpStatus()).hasValue(503);
           assertThat(e.wireCode()).isEqualTo(2503);
-          assertThat(e).hasMessageStartingWith("update check: ");
+          assertThat(e).hasMessage("the update server answered HTTP 503");
         });
   }
 
