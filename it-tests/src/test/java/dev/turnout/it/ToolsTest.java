@@ -126,4 +126,31 @@ class ToolsTest extends RigTest {
         + " update checks are disabled until it is fixed")
         .contains("<6>Daemon: owning com.coreos.update1");
   }
+
+  @Test
+  void startupFailuresAreOneLineAndUnknownKeysAreNamed() throws Exception {
+    Proc.Result noRoot = Proc.run(LONG, bus.env(), tool("update_engine").toString(), "--root",
+        dir.resolve("no-root").toString(), "--disk", machine.disk.toString());
+    assertThat(noRoot.exit()).isEqualTo(1);
+    assertThat(noRoot.err()).isEqualTo("update_engine: cannot start: --root "
+        + dir.resolve("no-root") + ": no such directory\n");
+    Proc.Result noBus = Proc.run(LONG, Map.of("DBUS_SYSTEM_BUS_ADDRESS", "unix:path="
+        + dir.resolve("no-bus")), tool("update_engine").toString(), "--root",
+        machine.root.toString(), "--disk", machine.disk.toString());
+    assertThat(noBus.exit()).isEqualTo(1);
+    assertThat(noBus.err().strip().lines()).last().asString()
+        .startsWith("update_engine: cannot start: ");
+    assertThat(noBus.err()).doesNotContain("\tat ");
+
+    machine.write("/etc/flatcar/update.conf", "GROUP=stable\nIDLE_EXIT_SEC=0\nSEVRER=typo\n");
+    Proc d = daemon("daemon", 3600);
+    assertThat(d.log()).contains("update.conf:3: unknown key SEVRER (ignored)");
+    // Another daemon on the same bus (its own root and disk): the name is taken; one line.
+    Machine other = new Machine(Files.createDirectories(dir.resolve("other")), "3815.2.0");
+    Proc.Result taken = Proc.run(LONG, bus.env(), tool("update_engine").toString(), "--root",
+        other.root.toString(), "--disk", other.disk.toString());
+    assertThat(taken.exit()).isEqualTo(1);
+    assertThat(taken.err().strip()).startsWith("update_engine: cannot start: com.coreos.update1 is"
+        + " taken on this bus").doesNotContain("\tat ");
+  }
 }

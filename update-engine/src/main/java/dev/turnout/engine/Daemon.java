@@ -151,7 +151,12 @@ public final class Daemon implements AutoCloseable {
           : new CheckScheduler(timers, random, attempter, prefs, clock);
       attempter.addListener(scheduler.listener());
       service.export();
-      bus.requestBusName(Manager.BUS_NAME);
+      try {
+        bus.requestBusName(Manager.BUS_NAME);
+      } catch (DBusException e) {
+        throw new DBusException(Manager.BUS_NAME + " is taken on this bus (another"
+            + " update_engine?): " + e.getMessage());
+      }
       LOG.info("owning {} at {}; status {}", Manager.BUS_NAME, Manager.OBJECT_PATH,
           attempter.status().operation().wireName());
       service.statusChanged(attempter.status());
