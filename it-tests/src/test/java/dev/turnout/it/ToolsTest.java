@@ -64,6 +64,16 @@ class ToolsTest extends RigTest {
     Proc.Result ok = client("-update");
     assertThat(ok.exit()).isZero();
     assertThat(lastLine(ok.err())).isEqualTo("Update succeeded -- reboot needed.");
+    // -status answers in one round trip of its own; -status -json goes through dbus-java, the
+    // reference it is held against: the same five values.
+    String lines = client("-status").out();
+    JsonNode viaDbusJava = new ObjectMapper().readTree(client("-status", "-json").out());
+    assertThat(lines).isEqualTo("LAST_CHECKED_TIME=" + viaDbusJava.path("last_checked_time")
+        .asLong() + "\nPROGRESS=0.000000\nCURRENT_OP=" + viaDbusJava.path("current_operation")
+        .asText() + "\nNEW_VERSION=" + viaDbusJava.path("new_version").asText() + "\nNEW_SIZE="
+        + viaDbusJava.path("new_size").asLong() + "\n");
+    assertThat(lines).contains("CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n")
+        .contains("NEW_VERSION=3900.0.0\n").doesNotContain("LAST_CHECKED_TIME=0\n");
     Proc.Result reset = client("-reset_status", "--root", machine.root.toString(), "--disk",
         machine.disk.toString());
     assertThat(reset.exit()).isZero();

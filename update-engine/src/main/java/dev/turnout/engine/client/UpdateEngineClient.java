@@ -98,9 +98,18 @@ public final class UpdateEngineClient implements Callable<Integer> {
           : "update_engine_client: nothing to do; see -help");
       return 1;
     }
+    String address = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    if (status && !json) {
+      try {
+        out.print(lines(QuickStatus.get(address != null ? address : BusLink.DEFAULT_ADDRESS)));
+        return 0;
+      } catch (java.io.IOException e) {
+        // not reachable the quick way: dbus-java below says why, or gets the answer
+      }
+    }
     DBusConnection bus;
     try {
-      bus = BusLink.connect(System.getenv("DBUS_SYSTEM_BUS_ADDRESS"), connectMillis);
+      bus = BusLink.connect(address, connectMillis);
     } catch (BusLink.Unreachable e) {
       System.err.println("update_engine_client: " + e.getMessage());
       return 1;
