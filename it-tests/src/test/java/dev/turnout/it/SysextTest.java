@@ -90,6 +90,37 @@ class SysextTest extends RigTest {
   }
 
   @Test
+  void theToolsLoadTheirClassesFromTheArchivesMadeAtBuildTime() throws Exception {
+    // The image is unpacked far from where it was built, as on a node: the archives must hold.
+    Path disk = dir.resolve("probe.img");
+    assertThat(Proc.run(LONG, Map.of(), tool("cgpt").toString(), "create", "-c", "-s", "1024",
+        disk.toString()).exit()).isZero();
+    assertSharedClass("dev.turnout.gpt.cli.Cgpt", "cgpt", "show", disk.toString());
+    // cgpt runs from the boot class path in the image: the same bytes out as the checkout's.
+    Proc.Result image = Proc.run(LONG, Map.of(), tool("cgpt").toString(), "show", "-v",
+        disk.toString());
+    Proc.Result checkout = Proc.run(LONG, Map.of(), Repo.bin("cgpt").toString(), "show", "-v",
+        disk.toString());
+    assertThat(image.out()).isNotEmpty().isEqualTo(checkout.out());
+    Proc.Result bad = Proc.run(LONG, Map.of(), tool("cgpt").toString(), "show", "-x",
+        disk.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).isEqualTo("ERROR: cgpt show: unrecognized option: -x\n");
+    assertSharedClass("dev.turnout.engine.client.UpdateEngineClient", "update_engine_client",
+        "--version");
+  }
+
+  private void assertSharedClass(String mainClass, String... command) throws Exception {
+    String[] cmd = command.clone();
+    cmd[0] = tool(cmd[0]).toString();
+    Proc.Result r = Proc.run(LONG, Map.of("TURNOUT_JAVA_OPTS",
+        "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xlog:class+load=info:stdout"), cmd);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).as(command[0] + "'s main class")
+        .contains(mainClass + " source: shared objects file (top)");
+  }
+
+  @Test
   void aWholeUpdateRunsOnTheImagesOwnRuntime() throws Exception {
     Release release = serve("3900.0.0", 0);
     Proc d = daemon("daemon", 1);
