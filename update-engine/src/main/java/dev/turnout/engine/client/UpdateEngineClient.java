@@ -82,6 +82,18 @@ public final class UpdateEngineClient implements Callable<Integer> {
   private final PrintStream out = System.out;
 
   public static void main(String[] args) {
+    // The commonest call, as scripts and locksmith's operators type it, answered before picocli
+    // loads: its Java 5 classes are most of a run's time (docs/benchmarks.md). Anything else, and
+    // any failure here, takes the full path, which says what went wrong.
+    if (args.length == 1 && (args[0].equals("-status") || args[0].equals("--status"))) {
+      try {
+        System.out.print(lines(QuickStatus.get(busAddress())));
+        System.out.flush();
+        System.exit(0);
+      } catch (java.io.IOException e) {
+        // the full path below retries and explains
+      }
+    }
     dev.turnout.engine.system.LogSetup.configure(java.util.Map.of(),
         java.util.logging.Level.WARNING);
     System.exit(new CommandLine(new UpdateEngineClient()).execute(args));
@@ -101,7 +113,7 @@ public final class UpdateEngineClient implements Callable<Integer> {
     String address = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
     if (status && !json) {
       try {
-        out.print(lines(QuickStatus.get(address != null ? address : BusLink.DEFAULT_ADDRESS)));
+        out.print(lines(QuickStatus.get(busAddress())));
         return 0;
       } catch (java.io.IOException e) {
         // not reachable the quick way: dbus-java below says why, or gets the answer
@@ -172,6 +184,11 @@ public final class UpdateEngineClient implements Callable<Integer> {
       a = lastAttempt(bus);
     }
     return a;
+  }
+
+  private static String busAddress() {
+    String address = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
+    return address != null ? address : BusLink.DEFAULT_ADDRESS;
   }
 
   static String lines(Manager.Status<?, ?, ?, ?, ?> s) {
