@@ -87,7 +87,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
     // any failure here, takes the full path, which says what went wrong.
     if (args.length == 1 && (args[0].equals("-status") || args[0].equals("--status"))) {
       try {
-        System.out.print(lines(QuickStatus.get(busAddress())));
+        String address = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
+        System.out.print(lines(QuickStatus.get(address != null ? address : BusLink.DEFAULT_ADDRESS)));
         System.out.flush();
         System.exit(0);
       } catch (java.io.IOException e) {
@@ -111,14 +112,6 @@ public final class UpdateEngineClient implements Callable<Integer> {
       return 1;
     }
     String address = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    if (status && !json) {
-      try {
-        out.print(lines(QuickStatus.get(busAddress())));
-        return 0;
-      } catch (java.io.IOException e) {
-        // not reachable the quick way: dbus-java below says why, or gets the answer
-      }
-    }
     DBusConnection bus;
     try {
       bus = BusLink.connect(address, connectMillis);
@@ -184,11 +177,6 @@ public final class UpdateEngineClient implements Callable<Integer> {
       a = lastAttempt(bus);
     }
     return a;
-  }
-
-  private static String busAddress() {
-    String address = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    return address != null ? address : BusLink.DEFAULT_ADDRESS;
   }
 
   static String lines(Manager.Status<?, ?, ?, ?, ?> s) {
