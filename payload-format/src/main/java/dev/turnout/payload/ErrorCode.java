@@ -53,6 +53,22 @@ public enum ErrorCode {
   NEW_PCR_POLICY_VERIFICATION_ERROR(42),
   NEW_PCR_POLICY_HTTP_ERROR(43),
   ROLLBACK_ERROR(44),
+  // Turnout's own codes, for the extensions of the new version (update_engine leaves them to
+  // flatcar-postinst, whose failure is a bare 5). Numbers no update_engine code uses.
+  /** An extension could not be downloaded from any of its URLs. */
+  EXTENSION_DOWNLOAD_ERROR(60),
+  /** An extension's download is not the size or hash the update server announced. */
+  EXTENSION_HASH_MISMATCH(61),
+  /** An extension's payload is not signed by a trusted key. */
+  EXTENSION_SIGNATURE_ERROR(62),
+  /** A wanted extension has no source: not in the response, no EXTENSIONS_BASE_URL. */
+  EXTENSION_NO_SOURCE(63),
+  /** An extension's payload is malformed, or an operation or the image fails its hash. */
+  EXTENSION_VERIFICATION_ERROR(64),
+  /** An extension's image cannot be written to its place. */
+  EXTENSION_WRITE_ERROR(65),
+  /** Optional extensions were left behind; reported, the update went on without them. */
+  EXTENSIONS_LEFT_BEHIND(66),
   /** Internal only: a download stopped before the end; never reported. */
   DOWNLOAD_INCOMPLETE(100),
   /** Base of the HTTP failure codes: {@code 2000 + status}. */
@@ -71,6 +87,11 @@ public enum ErrorCode {
    */
   public static int httpCode(int status) {
     return OMAHA_REQUEST_HTTP_RESPONSE_BASE.code + (status < 0 || status > 999 ? 999 : status);
+  }
+
+  /** Whether this is one of the codes of the extensions of an update. */
+  public boolean isExtension() {
+    return code >= 60 && code <= 66;
   }
 
   /** The enum constant for a number, if it is one of update_engine's codes. */

@@ -17,7 +17,12 @@ import dev.turnout.engine.omaha.HttpOmahaTransport;
 import dev.turnout.engine.omaha.OmahaClient;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.extensions.ExtensionFetcher;
+import dev.turnout.engine.extensions.ExtensionLedger;
+import dev.turnout.engine.extensions.ExtensionStore;
 import dev.turnout.engine.stages.Check;
+import dev.turnout.engine.stages.FetchExtensions;
+import dev.turnout.engine.stages.PruneExtensions;
 import dev.turnout.engine.stages.Configure;
 import dev.turnout.engine.stages.DownloadAndApply;
 import dev.turnout.engine.stages.MarkTargetUnbootable;
@@ -114,14 +119,22 @@ public final class Daemon implements AutoCloseable {
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
       lockDisk(diskOrNull(slots));
       BootMarker marker = new BootMarker(paths, slots, disks, hooks);
+      HttpPayloadSource downloads = new HttpPayloadSource(client);
+      List<Keys.TrustedKey> keys = trustedKeys(paths);
+      ExtensionStore extensions = new ExtensionStore(paths);
+      ExtensionFetcher fetcher = new ExtensionFetcher(downloads, keys, extensions,
+          new ExtensionFetcher.Tuning(o.tuning().maxRetries(), o.tuning().retryDelay(),
+              o.tuning().threads()), timers);
       Stages stages = new Stages(new Configure(loader),
           new Check(omaha, prefs, rollbacks, marker::markNow, clock),
           new Plan(paths, slots, payloadState, resume, rollbacks),
           new MarkTargetUnbootable(disks),
-          new DownloadAndApply(new HttpPayloadSource(client), disks, trustedKeys(paths), resume,
-              payloadState, o.tuning(), clock, timers),
-          new Verify(disks), new Postinstall(paths, hooks, resume), new SetActive(disks),
-          new Report(paths, prefs, resume, rollbacks));
+          new DownloadAndApply(downloads, disks, keys, resume, payloadState, o.tuning(), clock,
+              timers),
+          new Verify(disks),
+          new FetchExtensions(paths, loader, extensions, fetcher, new ExtensionLedger(prefs)),
+          new Postinstall(paths, hooks, resume), new SetActive(disks),
+          new PruneExtensions(extensions), new Report(paths, prefs, resume, rollbacks));
       attempter = new UpdateAttempter(stages,
           new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume,
               new StatusStore(prefs), clock));

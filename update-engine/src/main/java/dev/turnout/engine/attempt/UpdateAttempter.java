@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * The A/B safety protocol, top to bottom. An attempt runs on one worker thread as the ordered list
  * of stages below, and the order is the argument: the target leaves the boot rotation before it is
  * written; it is written and the payload verified (size, hash, signature, every operation); the
- * partition is read back and checked; postinstall runs; only then is it made the next boot. Any
+ * partition is read back and checked; the new version's extensions are put in place; postinstall
+ * runs; only then is it made the next boot. Any
  * failure, of whatever kind, takes the one path of {@link #fail}: an Omaha error event, the
  * payload-state policy, and IDLE, with the target still unbootable.
  */
@@ -80,10 +81,13 @@ public final class UpdateAttempter implements AutoCloseable {
         // DOWNLOADING from the first byte; every operation and the signature checked on the way.
         new Step(UPDATE_AVAILABLE, s.downloadAndApply()),
         new Step(FINALIZING, s.verify()),
+        // The new version's extensions in place before the switch (and before postinstall
+        // consumes the staged kernel, so a failure here keeps the OS payload for the next try).
+        new Step(FINALIZING, s.fetchExtensions()),
         new Step(FINALIZING, s.postinstall()),
-        // (The new version's extensions go here: in place before the switch.)
         // The switch: only now can the bootloader pick the target.
         new Step(FINALIZING, s.setActive()),
+        new Step(FINALIZING, s.pruneExtensions()),
         new Step(FINALIZING, s.report()));
     this.board = new StatusBoard(parts.statusStore().load(
         Files.exists(parts.paths().updateCompletedMarker())), parts.clock());

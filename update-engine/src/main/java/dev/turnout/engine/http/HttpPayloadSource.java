@@ -27,7 +27,7 @@ public final class HttpPayloadSource implements PayloadSource {
     Response r = http.newCall(req.build()).execute();
     if (!r.isSuccessful()) {
       r.close();
-      throw new IOException("HTTP " + r.code() + " for " + Redacted.url(url));
+      throw new HttpStatusException(r.code(), "HTTP " + r.code() + " for " + Redacted.url(url));
     }
     return Body.of(r.body().byteStream(), from == 0 || r.code() == 206, r::close);
   }

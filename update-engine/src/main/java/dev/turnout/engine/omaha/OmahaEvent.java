@@ -5,6 +5,8 @@ package dev.turnout.engine.omaha;
  * bits ({@code omaha_request_action.h}, go-omaha {@code codes.go}).
  */
 public record OmahaEvent(int type, int result, int errorCode) {
+  /** Type 0, "unknown": what Turnout's own events carry, which other servers ignore. */
+  public static final int TYPE_UNKNOWN = 0;
   public static final int TYPE_UPDATE_COMPLETE = 3;
   public static final int TYPE_UPDATE_DOWNLOAD_STARTED = 13;
   public static final int TYPE_UPDATE_DOWNLOAD_FINISHED = 14;
@@ -38,6 +40,15 @@ public record OmahaEvent(int type, int result, int errorCode) {
   /** 3/1: the update is installed and awaits a reboot. */
   public static OmahaEvent installComplete() {
     return success(TYPE_UPDATE_COMPLETE);
+  }
+
+  /**
+   * 0/0 with code 66: the update goes on without optional extensions that failed again
+   * ({@code OPTIONAL_EXTENSIONS}); Turnout's, sent beside update_engine's events.
+   */
+  public static OmahaEvent extensionsLeftBehind() {
+    return new OmahaEvent(TYPE_UNKNOWN, RESULT_ERROR,
+        dev.turnout.payload.ErrorCode.EXTENSIONS_LEFT_BEHIND.code);
   }
 
   /**

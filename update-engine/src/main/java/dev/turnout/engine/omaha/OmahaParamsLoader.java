@@ -59,6 +59,19 @@ public final class OmahaParamsLoader {
     }
   }
 
+  /**
+   * A Turnout setting of update.conf ({@code EXTENSIONS_BASE_URL}, {@code OPTIONAL_EXTENSIONS}):
+   * from {@code /etc/flatcar/update.conf}, else {@code /usr/share/flatcar/update.conf}; empty
+   * when neither sets it. Read afresh on each call, as the rest of the configuration.
+   */
+  public String setting(String key) throws IOException {
+    if (!UPDATE_CONF_KEYS.contains(key)) {
+      throw new IllegalArgumentException("not an update.conf key: " + key);
+    }
+    return get(List.of(readConf(paths.updateConf()), readConf(paths.usrUpdateConf())), key, "")
+        .strip();
+  }
+
   /** Why the last {@link #load} disabled update checks, or empty when it did not. */
   public synchronized String disabledReason() {
     return disabledReason;

@@ -32,8 +32,15 @@ public record OmahaResponse(boolean updateAvailable, String version, List<String
    *
    * @param sha256 raw 32 bytes, decoded from hex (Flatcar tooling) or base64 (go-omaha); null if
    *     absent or undecodable
+   * @param sha1 base64 SHA-1 ({@code hash}), empty if absent
+   * @param urls each codebase of the response joined with the name, in the response's order
    */
-  public record Package(String name, long size, String sha1, byte[] sha256, boolean required) {}
+  public record Package(String name, long size, String sha1, byte[] sha256, boolean required,
+      List<String> urls) {
+    public Package {
+      urls = List.copyOf(urls);
+    }
+  }
 
   static OmahaResponse noUpdate(OptionalInt pollInterval, String raw) {
     return new OmahaResponse(false, "", List.of(), "", 0, "", "", false,

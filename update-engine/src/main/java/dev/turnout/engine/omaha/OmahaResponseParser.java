@@ -111,8 +111,7 @@ final class OmahaResponseParser {
     if (size <= 0) {
       throw invalid("the package size \"" + pkg.getAttribute("size") + "\" is not positive");
     }
-    List<String> urls = codebases.stream()
-        .map(c -> c.endsWith("/") ? c + name : c + "/" + name).toList();
+    List<String> urls = join(codebases, name);
     Element action = null;
     for (Element actions : children(manifest, "actions")) {
       for (Element a : children(actions, "action")) {
@@ -144,11 +143,17 @@ final class OmahaResponseParser {
     for (Element p : packages.subList(1, packages.size())) {
       extra.add(new OmahaResponse.Package(p.getAttribute("name"),
           leadingLong(p.getAttribute("size")), p.getAttribute("hash"),
-          sha256Bytes(p.getAttribute("hash_sha256")), "true".equals(p.getAttribute("required"))));
+          sha256Bytes(p.getAttribute("hash_sha256")), "true".equals(p.getAttribute("required")),
+          join(codebases, p.getAttribute("name"))));
     }
     return new OmahaResponse(true, manifest.getAttribute("version"), urls, name, size, sha256,
         pkg.getAttribute("hash"), "true".equals(action.getAttribute("DisablePayloadBackoff")),
         maxFailures, "true".equals(action.getAttribute("IsDeltaPayload")), poll, extra, raw);
+  }
+
+  /** Each codebase joined with {@code name}, with one '/' between (update_engine's rule). */
+  private static List<String> join(List<String> codebases, String name) {
+    return codebases.stream().map(c -> c.endsWith("/") ? c + name : c + "/" + name).toList();
   }
 
   /** Why a codebase cannot be downloaded from, or null when it can: http(s), a host, a port. */

@@ -120,11 +120,14 @@ public final class PayloadState {
   }
 
   /**
-   * Whether the download's progress survives a failure with {@code code}: only a cut transfer
-   * (a later attempt resumes it); anything else starts the next attempt afresh.
+   * Whether the download's progress survives a failure with {@code code}: a cut transfer (a
+   * later attempt resumes it) and a failed extension; anything else starts the next attempt
+   * afresh.
    */
   public static boolean keepsProgress(ErrorCode code) {
-    return classify(code) == Action.RETRY_TRANSFER;
+    // An extension that failed says nothing against the OS payload, written and verified by then:
+    // the next attempt resumes at its end and fetches only what is missing.
+    return classify(code) == Action.RETRY_TRANSFER || code.isExtension();
   }
 
   /**
@@ -157,7 +160,10 @@ public final class PayloadState {
           OMAHA_REQUEST_XML_PARSE_ERROR, OMAHA_RESPONSE_INVALID, OMAHA_UPDATE_IGNORED_PER_POLICY,
           OMAHA_UPDATE_DEFERRED_PER_POLICY, OMAHA_UPDATE_DEFERRED_FOR_BACKOFF,
           POSTINSTALL_POWERWASH_ERROR, NEW_PCR_POLICY_VERIFICATION_ERROR,
-          NEW_PCR_POLICY_HTTP_ERROR, ROLLBACK_ERROR, DOWNLOAD_INCOMPLETE -> Action.NONE;
+          NEW_PCR_POLICY_HTTP_ERROR, ROLLBACK_ERROR, DOWNLOAD_INCOMPLETE,
+          EXTENSION_DOWNLOAD_ERROR, EXTENSION_HASH_MISMATCH, EXTENSION_SIGNATURE_ERROR,
+          EXTENSION_NO_SOURCE, EXTENSION_VERIFICATION_ERROR, EXTENSION_WRITE_ERROR,
+          EXTENSIONS_LEFT_BEHIND -> Action.NONE;
     };
   }
 

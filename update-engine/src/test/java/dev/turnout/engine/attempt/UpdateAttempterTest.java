@@ -145,7 +145,8 @@ class UpdateAttempterTest {
   private Stages withPlan(Stage plan) {
     Stages s = node.stages();
     return new Stages(s.configure(), s.check(), plan, s.markTargetUnbootable(),
-        s.downloadAndApply(), s.verify(), s.postinstall(), s.setActive(), s.report());
+        s.downloadAndApply(), s.verify(), s.fetchExtensions(), s.postinstall(), s.setActive(),
+        s.pruneExtensions(), s.report());
   }
 
   @Test
@@ -201,7 +202,8 @@ class UpdateAttempterTest {
         }
       };
       start(new Stages(s.configure(), blocking, s.plan(), s.markTargetUnbootable(),
-          s.downloadAndApply(), s.verify(), s.postinstall(), s.setActive(), s.report()));
+          s.downloadAndApply(), s.verify(), s.fetchExtensions(), s.postinstall(), s.setActive(),
+          s.pruneExtensions(), s.report()));
       CountDownLatch go = new CountDownLatch(1);
       AtomicInteger started = new AtomicInteger();
       Runnable caller = () -> {

@@ -7,7 +7,12 @@ import dev.turnout.engine.omaha.OmahaClient;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.extensions.ExtensionFetcher;
+import dev.turnout.engine.extensions.ExtensionLedger;
+import dev.turnout.engine.extensions.ExtensionStore;
 import dev.turnout.engine.stages.Check;
+import dev.turnout.engine.stages.FetchExtensions;
+import dev.turnout.engine.stages.PruneExtensions;
 import dev.turnout.engine.stages.Configure;
 import dev.turnout.engine.stages.DownloadAndApply;
 import dev.turnout.engine.stages.InstallPlan;
@@ -50,6 +55,7 @@ public final class FakeNode {
   public final ResumeStore resume;
   public final RollbackGuard rollbacks;
   public final OmahaParamsLoader params;
+  public final ExtensionStore extensionStore;
   public FakePayloadSource source = new FakePayloadSource(new byte[0]);
   public List<Keys.TrustedKey> keys = List.of(TestRelease.trustedKey());
   public DownloadAndApply.Tuning tuning = new DownloadAndApply.Tuning(3, Duration.ofSeconds(20),
@@ -65,6 +71,7 @@ public final class FakeNode {
     resume = new ResumeStore(prefs);
     rollbacks = new RollbackGuard(prefs, clock);
     params = new OmahaParamsLoader(paths, prefs, "x86_64");
+    extensionStore = new ExtensionStore(paths);
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=1.0.0\n"
         + "FLATCAR_RELEASE_BOARD=amd64-usr\n");
     write("/etc/flatcar/update.conf", "SERVER=" + SERVER + "\nGROUP=stable\n");
@@ -92,8 +99,12 @@ public final class FakeNode {
         new Check(omahaClient(), prefs, rollbacks, () -> marks++, clock),
         new Plan(paths, slots, payloadState, resume, rollbacks), new MarkTargetUnbootable(disks),
         new DownloadAndApply(source, disks, keys, resume, payloadState, tuning, clock, timers),
-        new Verify(disks), new Postinstall(paths, hooks, resume), new SetActive(disks),
-        new Report(paths, prefs, resume, rollbacks));
+        new Verify(disks),
+        new FetchExtensions(paths, params, extensionStore, new ExtensionFetcher(source, keys,
+            extensionStore, new ExtensionFetcher.Tuning(tuning.maxRetries(), tuning.retryDelay(),
+                1), timers), new ExtensionLedger(prefs)),
+        new Postinstall(paths, hooks, resume), new SetActive(disks),
+        new PruneExtensions(extensionStore), new Report(paths, prefs, resume, rollbacks));
   }
 
   public UpdateAttempter attempter(Stages stages) {
