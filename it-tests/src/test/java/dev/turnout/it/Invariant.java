@@ -64,4 +64,22 @@ final class Invariant {
       Files.deleteIfExists(copy);
     }
   }
+
+  /**
+   * (5) for the extensions: the running version's images are where they were, and the target is
+   * bootable only with every wanted image of the new version in place, byte for byte.
+   */
+  static void checkExtensions(Machine m, String bootedVersion, java.util.List<Sysext> next)
+      throws Exception {
+    for (Sysext s : next) {
+      Path booted = m.path(s.finalPath().replace("-" + s.version + ".raw", "-" + bootedVersion
+          + ".raw"));
+      assertThat(booted).as("the running system's " + s.id).exists();
+      if (m.entry(m.target()).attributes().bootable()) {
+        assertThat(m.path(s.finalPath())).as("the target is bootable, so " + s.id + " of "
+            + s.version + " is in place").exists();
+        assertThat(Files.readAllBytes(m.path(s.finalPath()))).as(s.id).isEqualTo(s.image);
+      }
+    }
+  }
 }

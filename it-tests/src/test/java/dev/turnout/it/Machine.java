@@ -82,6 +82,21 @@ final class Machine {
     write("/etc/flatcar/update.conf", "SERVER=" + url + "\nGROUP=stable\nIDLE_EXIT_SEC=0\n");
   }
 
+  /**
+   * The machine runs OEM {@code id} with its agent as a system extension (oem-release and the
+   * {@code active-oem-<id>} marker), and the Flatcar extensions {@code names}; each has its image
+   * of the running version in place.
+   */
+  void extensions(String oem, String... names) throws IOException {
+    write("/usr/share/oem/oem-release", "ID=" + oem + "\nVERSION_ID=0.1.0\n");
+    write("/oem/sysext/active-oem-" + oem, "");
+    write("/oem/sysext/oem-" + oem + "-" + version + ".raw", "booted oem image");
+    write("/etc/flatcar/enabled-sysext.conf", String.join("\n", names) + "\n");
+    for (String n : names) {
+      write("/etc/flatcar/sysext/flatcar-" + n + "-" + version + ".raw", "booted " + n + " image");
+    }
+  }
+
   byte[] partition(long startSector, int length) throws IOException {
     byte[] b = new byte[length];
     try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {

@@ -81,6 +81,30 @@ abstract class RigTest {
     machine.server(lab.updateUrl());
   }
 
+  /**
+   * A lab server (in place of the one before) offering {@code r} with {@code extensions} as
+   * further packages; update.conf points at it (with {@code conf} added).
+   */
+  void serveWithExtensions(Release r, List<Channel.Served> extensions, long rateLimit,
+      String conf) throws Exception {
+    if (lab != null) {
+      lab.close();
+    }
+    lab = new LabServer(new InetSocketAddress("127.0.0.1", 0), List.of(new Channel("stable",
+        r.version, Channel.Served.of(r.payload), extensions)), null,
+        new RequestLog(null, Clock.systemUTC())).rateLimit(rateLimit).start();
+    machine.server(lab.updateUrl());
+    Files.writeString(machine.path("/etc/flatcar/update.conf"), conf,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** Bytes the lab server sent of files whose name ends with {@code name}. */
+  long bytesSent(String name) {
+    return lab.log().entries().stream().filter(n -> "download".equals(n.path("kind").asText())
+        && n.path("path").asText().endsWith("/" + name)).mapToLong(n -> n.path("bytes").asLong())
+        .sum();
+  }
+
   /** Serves {@code release} through a {@link FaultServer} in front of the lab server. */
   FaultServer serveWithFaults(Release r) throws Exception {
     FaultServer f = new FaultServer();

@@ -32,7 +32,7 @@ public record Channel(String name, String version, Served payload, List<Served> 
       return HexFormat.of().formatHex(sha256);
     }
 
-    static Served of(Path path) throws IOException {
+    public static Served of(Path path) throws IOException {
       try {
         MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");

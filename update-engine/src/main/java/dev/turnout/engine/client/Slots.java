@@ -58,6 +58,8 @@ final class Slots {
         doc.put("disk", slot.disk().toString());
         doc.put("booted_partuuid", Guids.lower(slot.booted().unique()));
         doc.put("slots", rows);
+        ExtensionsView ext = extensions(root);
+        doc.put("extensions", ext == null ? null : ext.json());
         out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc));
         return 0;
       }
@@ -79,10 +81,23 @@ final class Slots {
             (boolean) r.get("successful") ? "yes" : "no", String.join(", ", state));
       }
       out.printf("booted PARTUUID %s on %s%n", Guids.lower(slot.booted().unique()), slot.disk());
+      ExtensionsView ext = extensions(root);
+      if (ext != null && ext.any()) {
+        out.println();
+        ext.print(out);
+      }
       return 0;
     } catch (IOException e) {
       System.err.println("update_engine_client: " + e.getMessage());
       return 1;
+    }
+  }
+
+  private static ExtensionsView extensions(Path root) {
+    try {
+      return ExtensionsView.of(root);
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

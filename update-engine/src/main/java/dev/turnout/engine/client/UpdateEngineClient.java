@@ -67,6 +67,11 @@ public final class UpdateEngineClient implements Callable<Integer> {
       + " tries, successful, which one is booted and which one boots next.")
   boolean slots;
 
+  @Option(names = {"-extensions", "--extensions"}, description = "Show the wanted system"
+      + " extensions (the OEM agent's, the enabled Flatcar ones) for the booted version and the"
+      + " next: present, missing, in progress or left behind.")
+  boolean extensions;
+
   @Option(names = {"-root", "--root"}, hidden = true)
   String root = "/";
 
@@ -106,8 +111,23 @@ public final class UpdateEngineClient implements Callable<Integer> {
       return Slots.print(java.nio.file.Path.of(root), disk == null ? null
           : java.nio.file.Path.of(disk), json, out);
     }
+    if (extensions) {
+      try {
+        ExtensionsView v = ExtensionsView.of(java.nio.file.Path.of(root));
+        if (json) {
+          out.println(new ObjectMapper().writeValueAsString(v.json()));
+        } else {
+          v.print(out);
+        }
+        return 0;
+      } catch (java.io.IOException e) {
+        System.err.println("update_engine_client: " + e.getMessage());
+        return 1;
+      }
+    }
     if (!(resetStatus || status || checkForUpdate || update || watch)) {
-      System.err.println(json ? "update_engine_client: -json goes with -status or -slots"
+      System.err.println(json ? "update_engine_client: -json goes with -status, -slots or"
+          + " -extensions"
           : "update_engine_client: nothing to do; see -help");
       return 1;
     }
@@ -126,7 +146,7 @@ public final class UpdateEngineClient implements Callable<Integer> {
       }
       if (status) {
         Manager.Status<?, ?, ?, ?, ?> s = m.GetStatus();
-        out.print(json ? toJson(s, lastAttempt(bus)) + "\n" : lines(s));
+        out.print(json ? toJson(s, lastAttempt(bus), extensionsJson()) + "\n" : lines(s));
         return 0;
       }
       if (checkForUpdate || update) {
@@ -186,7 +206,21 @@ public final class UpdateEngineClient implements Callable<Integer> {
         s.getNewSize());
   }
 
+  /** The extensions part of {@code -status -json}; null when the files cannot be read. */
+  private Object extensionsJson() {
+    try {
+      return ExtensionsView.of(java.nio.file.Path.of(root)).json();
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   static String toJson(Manager.Status<?, ?, ?, ?, ?> s, JsonNode attempt) throws Exception {
+    return toJson(s, attempt, null);
+  }
+
+  static String toJson(Manager.Status<?, ?, ?, ?, ?> s, JsonNode attempt, Object extensions)
+      throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("last_checked_time", s.getLastCheckedTime());
     m.put("progress", s.getProgress());
@@ -196,6 +230,9 @@ public final class UpdateEngineClient implements Callable<Integer> {
     m.put("last_error", attempt.path("last_error").isObject() ? attempt.get("last_error") : null);
     m.put("checks_disabled", attempt.path("checks_disabled").isTextual()
         ? attempt.get("checks_disabled").asText() : null);
+    if (extensions != null) {
+      m.put("extensions", extensions);
+    }
     return new ObjectMapper().writeValueAsString(m);
   }
 

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * before the first {@code =}, not trimmed; one pair of matching quotes around the whole value is
  * removed; there are no comments; a later duplicate wins.
  */
-final class KeyValueStore {
+public final class KeyValueStore {
   private static final Logger LOG = LoggerFactory.getLogger(KeyValueStore.class);
 
   private KeyValueStore() {}
@@ -28,7 +28,7 @@ final class KeyValueStore {
    * warning naming the file and line; nothing in the file can make reading it fail. A missing
    * file is empty.
    */
-  static Map<String, String> read(Path file) throws IOException {
+  public static Map<String, String> read(Path file) throws IOException {
     return read(file, null, LOG::warn);
   }
 
