@@ -51,6 +51,21 @@ public final class TestRelease {
     }
   }
 
+  /**
+   * An extension payload, as Flatcar's build makes one: {@code image} as partition operations,
+   * no kernel, signed with the release key (or, {@code trusted} false, a key nobody trusts).
+   */
+  public static byte[] extension(Path dir, String name, byte[] image, boolean trusted)
+      throws IOException {
+    Path raw = Files.write(dir.resolve(name + ".raw"), image);
+    Path unsigned = dir.resolve(name + ".unsigned");
+    new PayloadGenerator(1).generate(raw, null, unsigned);
+    Path signed = dir.resolve(name + ".gz");
+    PayloadSigner.sign(unsigned, List.of(trusted ? KEY.getPrivate() : newKey().getPrivate()),
+        signed);
+    return Files.readAllBytes(signed);
+  }
+
   /** The key the payload is signed with, as the daemon trusts it. */
   public static Keys.TrustedKey trustedKey() {
     return new Keys.TrustedKey("test.pub.pem", (RSAPublicKey) KEY.getPublic());
