@@ -122,6 +122,79 @@ class PowerCutTest extends RigTest {
     assertThat(resumed).as("the cut after a durable checkpoint resumed").isPositive();
   }
 
+  @Test
+  void aPowerCutInsideTheExtensionStageLeavesTheOldSetOrTheWholeNewOneWithTheFlip()
+      throws Exception {
+    Release release = new Release(dir, "3900.0.0", 1_000_000);
+    List<Sysext> images = List.of(new Sysext(dir, "oem-azure", release.version, 128 * 1024),
+        new Sysext(dir, "flatcar-zfs", release.version, 160 * 1024));
+    List<dev.turnout.labserver.Channel.Served> served = new ArrayList<>();
+    for (Sysext x : images) {
+      served.add(dev.turnout.labserver.Channel.Served.of(x.payload));
+    }
+    machine.extensions("azure", "zfs");
+    serveWithExtensions(release, served, 0, "");
+    List<Cut> cuts = List.of(
+        new Cut("inside the first extension's download", 0, m -> c -> c.startsWith("write ")
+            && c.contains("/var/lib/update_engine/extensions/oem-azure-")),
+        new Cut("while the first image is made", 0, m -> c -> c.startsWith("write ")
+            && c.contains("/extensions/oem-azure-3900.0.0.raw.new")),
+        new Cut("right after the first image's rename", 0, m -> afterMove(m, "/oem/sysext/")),
+        new Cut("right after the second image's rename", 0,
+            m -> afterMove(m, "/etc/flatcar/sysext/")),
+        new Cut("at the flip, after every image", 0, m -> afterMove(m, "/etc/flatcar/sysext/",
+            c -> c.startsWith("write " + m.disk + " @1024 "))),
+        new Cut("as an old image is removed, after the flip", 0, m -> c -> c.startsWith(
+            "delete ") && c.contains("flatcar-zfs-3700.0.0.raw")));
+    int onNew = 0;
+    for (int i = 0; i < cuts.size(); i++) {
+      Cut cut = cuts.get(i);
+      Machine m = trial("ext-cut-" + i);
+      m.extensions("azure", "zfs");
+      m.write("/etc/flatcar/sysext/flatcar-zfs-3700.0.0.raw", "an old image");
+      PowerCutFileSystem fs = new PowerCutFileSystem();
+      fs.cutWhen(cut.when().apply(m));
+      update(fs, m);
+      String where = cut.name() + " (" + fs.cutDuring().replace(m.dir + "/", "") + ")";
+      assertThat(fs.isCut()).as("%s: the rule found its change", cut.name()).isTrue();
+      assertThat(fs.undoFailure()).as("the simulated cut itself").isNull();
+      Files.deleteIfExists(m.path("/run/update_engine_autoupdate_completed"));
+      Invariant.checkDisk(this, A_GOOD, release);
+      Invariant.checkExtensions(m, m.version, images);
+      if (bootLoaderPick().equals(Machine.USR_B.toString())) {
+        System.out.printf("power cut %s: the new set is whole and USR-B is next%n", where);
+        onNew++;
+        continue;
+      }
+      assertThat(update(null, m)).as("the update after %s", where)
+          .isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
+      Invariant.checkDisk(this, A_GOOD, release);
+      Invariant.checkExtensions(m, m.version, images);
+      assertThat(m.entry(4).attributes().bootable()).isTrue();
+      System.out.printf("power cut %s: the old set and an unbootable USR-B, then the update"
+          + " completed%n", where);
+    }
+    assertThat(onNew).as("the cut after the flip came up with the new set").isEqualTo(1);
+  }
+
+  /** A rule that picks the change right after the first rename into {@code dir}. */
+  private static Predicate<String> afterMove(Machine m, String dir) {
+    return afterMove(m, dir, c -> true);
+  }
+
+  /** Among the changes after the first rename into {@code dir}, the first {@code then} takes. */
+  private static Predicate<String> afterMove(Machine m, String dir, Predicate<String> then) {
+    AtomicBoolean moved = new AtomicBoolean();
+    String target = m.path(dir).toString();
+    return c -> {
+      if (moved.get()) {
+        return then.test(c);
+      }
+      moved.set(c.startsWith("move ") && c.contains(" -> " + target));
+      return false;
+    };
+  }
+
   /**
    * What GRUB's gptprio boots after the cut: it reads the primary GPT when that is valid, else the
    * backup, which is the table {@code cgpt repair} keeps; then {@code cgpt next} picks from it.
