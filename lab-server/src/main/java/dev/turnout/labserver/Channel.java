@@ -70,6 +70,28 @@ public record Channel(String name, String version, Served payload, List<Served> 
     return new Channel(name, version, Served.of(payload), ext);
   }
 
+  /**
+   * The extension payloads in {@code dir}: its {@code *.gz} files (the OEM and Flatcar sysexts
+   * of one release, as Flatcar publishes them beside the update), but for {@code payload}.
+   */
+  public static List<Path> extensionsIn(Path dir, Path payload) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir.toString(), null, "not a directory");
+    }
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".gz")
+          && Files.isRegularFile(f) && !isSame(f, payload)).sorted().toList();
+    }
+  }
+
+  private static boolean isSame(Path a, Path b) {
+    try {
+      return b != null && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The file named {@code fileName} in this channel, if any. */
   public Served file(String fileName) {
     if (payload.name().equals(fileName)) {

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
         "   \"channels\": [{\"name\": \"stable\", \"version\": \"4081.2.0\",",
         "                 \"payload\": \"stable/flatcar_production_update.gz\",",
         "                 \"extensions\": [\"stable/oem-azure.gz\"]}]}",
-        "(paths relative to the file).",
+        "(paths relative to the file; \"extensions_dir\": \"stable/sysexts\" serves every *.gz",
+        "in a directory, as --extensions-dir does).",
         ""})
 public final class LabServerMain implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
@@ -56,6 +57,10 @@ public final class LabServerMain implements Callable<Integer> {
 
   @Option(names = "--extension", description = "an extension or OEM sysext payload; repeatable")
   List<Path> extensions = new ArrayList<>();
+
+  @Option(names = "--extensions-dir", description = "serve every *.gz in this directory as an"
+      + " extension of --payload (the oem-*.gz and flatcar-*.gz of the release)")
+  Path extensionsDir;
 
   @Option(names = "--config", description = "JSON file serving several channels")
   Path config;
@@ -114,7 +119,11 @@ public final class LabServerMain implements Callable<Integer> {
       if (channel == null || version == null || payload == null) {
         throw new Usage("--channel, --version and --payload go together");
       }
-      channels.add(StartChecks.channel(channel, version, payload, extensions));
+      List<Path> all = new ArrayList<>(extensions);
+      if (extensionsDir != null) {
+        all.addAll(Channel.extensionsIn(extensionsDir, payload));
+      }
+      channels.add(StartChecks.channel(channel, version, payload, all));
     }
     if (channels.isEmpty()) {
       throw new Usage("nothing to serve: give --channel/--version/--payload or --config");
@@ -166,6 +175,10 @@ public final class LabServerMain implements Callable<Integer> {
       List<Path> ext = new ArrayList<>();
       for (JsonNode e : ch.path("extensions")) {
         ext.add(dir.resolve(e.asText()));
+      }
+      if (ch.hasNonNull("extensions_dir")) {
+        ext.addAll(Channel.extensionsIn(dir.resolve(ch.get("extensions_dir").asText()),
+            dir.resolve(ch.path("payload").asText())));
       }
       channels.add(Channel.of(ch.path("name").asText(), ch.path("version").asText(),
           dir.resolve(ch.path("payload").asText()), ext));

@@ -90,6 +90,10 @@ class LabServerTest {
     assertThat(r.extraPackages()).singleElement().satisfies(p -> {
       assertThat(p.name()).isEqualTo("oem-qemu.gz");
       assertThat(p.sha256()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(extension));
+      assertThat(p.sha1()).isEqualTo(Base64.getEncoder().encodeToString(
+          MessageDigest.getInstance("SHA-1").digest(extension)));
+      assertThat(p.size()).isEqualTo(extension.length);
+      assertThat(p.urls()).containsExactly(base + "oem-qemu.gz");
     });
     try (Response get = http.newCall(new Request.Builder().url(r.payloadUrls().get(0)).build())
         .execute()) {
@@ -207,6 +211,24 @@ class LabServerTest {
           "http://updates.lab:8080/payloads/beta/3950.0.0/flatcar_production_update.gz");
       assertThat(r.size()).isEqualTo(3);
     }
+  }
+
+  @Test
+  void aDirectoryOfExtensionsIsServedWithTheRelease() throws Exception {
+    Path ext = Files.createDirectories(dir.resolve("sysexts"));
+    Files.write(ext.resolve("oem-azure.gz"), new byte[] {1});
+    Files.write(ext.resolve("flatcar-zfs.gz"), new byte[] {2, 2});
+    Files.writeString(ext.resolve("README"), "not a payload");
+    Files.copy(dir.resolve("flatcar_test_update.gz"), ext.resolve("flatcar_test_update.gz"));
+    Path conf = Files.writeString(dir.resolve("dir.json"), """
+        {"channels": [{"name": "stable", "version": "3900.0.0",
+          "payload": "sysexts/flatcar_test_update.gz", "extensions_dir": "sysexts"}]}
+        """);
+    Channel c = LabServerMain.readConfig(conf).channels().get(0);
+    assertThat(c.extensions()).extracting(Channel.Served::name)
+        .containsExactly("flatcar-zfs.gz", "oem-azure.gz");
+    assertThat(c.extensions().get(1).sha256Hex()).isEqualTo(java.util.HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(new byte[] {1})));
   }
 
   @Test

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--image", required = true, description = "the USR file system image")
+  @Option(names = "--image", required = true, description = "the USR file system image, or a"
+      + " system extension's .raw image (without --kernel: an OEM or Flatcar extension payload)")
   Path image;
 
   @Option(names = "--kernel", description = "the kernel for the KERNEL procedure")
