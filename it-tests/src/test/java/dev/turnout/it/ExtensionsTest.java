@@ -78,6 +78,15 @@ class ExtensionsTest extends RigTest {
         flatcar-zfs     present            present
         flatcar-podman  present            present
         """);
+    String entries = "[{\"name\":\"oem-azure\",\"kind\":\"oem\",\"state\":\"present\"},"
+        + "{\"name\":\"flatcar-zfs\",\"kind\":\"flatcar\",\"state\":\"present\"},"
+        + "{\"name\":\"flatcar-podman\",\"kind\":\"flatcar\",\"state\":\"present\"}]";
+    String both = "\"extensions\":{\"booted\":{\"version\":\"3815.2.0\",\"extensions\":"
+        + entries + "},\"next\":{\"version\":\"3900.0.0\",\"extensions\":" + entries + "}}";
+    assertThat(client("-status", "-json", "-root", machine.root.toString()).out())
+        .contains(both);
+    assertThat(client("-slots", "-json", "-root", machine.root.toString(), "-disk",
+        machine.disk.toString()).out()).contains(both);
   }
 
   enum Break { BAD_SIGNATURE, LYING_HASH, MISSING }
@@ -194,6 +203,8 @@ class ExtensionsTest extends RigTest {
       Thread.sleep(20);
     }
     d.kill();
+    assertThat(client("-extensions", "-root", machine.root.toString()).out())
+        .containsPattern("(?m)^oem-azure +present +in progress$");
     Invariant.checkDisk(this, A_GOOD, release);
     Invariant.checkExtensions(machine, machine.version, List.of(oem, zfs, podman));
     assertThat(machine.entry(4).attributes().bootable()).isFalse();
