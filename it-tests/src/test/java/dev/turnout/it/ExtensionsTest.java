@@ -190,6 +190,29 @@ class ExtensionsTest extends RigTest {
   }
 
   @Test
+  void aPayloadMadeByFlatcarsOwnGeneratorIsAcceptedAsAnExtension() throws Exception {
+    machine.extensions("azure", "zfs");
+    Files.delete(machine.path("/oem/sysext/active-oem-azure")); // only zfs is wanted
+    release = new Release(dir, NEXT, 1_000_000);
+    Path vectors = Path.of(getClass().getResource("/mantle/flatcar-mantle.gz").toURI())
+        .getParent();
+    Path zfsPayload = Files.createDirectories(dir.resolve("mantle")).resolve("flatcar-zfs.gz");
+    Files.copy(vectors.resolve("flatcar-mantle.gz"), zfsPayload);
+    byte[] image;
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(
+        vectors.resolve("flatcar-mantle.raw.gz")))) {
+      image = in.readAllBytes();
+    }
+    serveWithExtensions(release, List.of(Channel.Served.of(zfsPayload)), 0, "");
+    daemon("daemon", 3600);
+    Proc.Result r = client("-update");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAllBytes(machine.path("/etc/flatcar/sysext/flatcar-zfs-" + NEXT
+        + ".raw"))).isEqualTo(image);
+    assertThat(cgptNext()).isEqualTo(Machine.USR_B.toString());
+  }
+
+  @Test
   void killedInsideTheExtensionStageItKeepsTheOldSetAndThenCompletes() throws Exception {
     node();
     // Slow enough to be caught inside an extension's download.
