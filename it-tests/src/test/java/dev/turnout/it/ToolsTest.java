@@ -111,7 +111,8 @@ class ToolsTest extends RigTest {
     assertThat(slots.path("slots").get(1).path("bootable").asBoolean()).isFalse();
     Proc.Result alone = client("-json");
     assertThat(alone.exit()).isEqualTo(1);
-    assertThat(alone.err()).isEqualTo("update_engine_client: -json goes with -status or -slots\n");
+    assertThat(alone.err()).isEqualTo("update_engine_client: -json goes with -status, -slots or"
+        + " -extensions\n");
     assertThat(client("--version").out()).matches("update_engine_client \\(Turnout\\) \\S+\n");
     assertThat(Proc.run(LONG, Map.of(), Repo.bin("update_engine").toString(), "--version").out())
         .matches("update_engine \\(Turnout\\) \\S+\n");
