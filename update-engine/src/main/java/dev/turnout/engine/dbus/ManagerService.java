@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagerService implements Manager, Engine, StatusListener {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerService.class);
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  /** Made on the first GetLastAttempt: an idle daemon keeps Jackson's classes out of memory. */
+  private static final class Json {
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+  }
 
   private final UpdateAttempter attempter;
   private final DBusConnection connection;
@@ -88,7 +91,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
     m.put("checks_disabled", last.result() == AttemptOutcome.Result.CHECKS_DISABLED
         ? last.message() : null);
     try {
-      return JSON.writeValueAsString(m);
+      return Json.MAPPER.writeValueAsString(m);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new DBusExecutionException("cannot write the last attempt: " + e.getMessage());
     }
