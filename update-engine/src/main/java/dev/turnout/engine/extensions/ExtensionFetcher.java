@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings one extension of the new version into place: its payload is downloaded to a staging
  * file (resumed with {@code Range} across retries and attempts, the URLs taken in turn), checked
- * against the announced size and SHA-256 (else SHA-1), then applied by the payload consumer into
- * a staging image: the version-2 signature under the trusted keys, every operation's hash and
- * {@code new_partition_info} are checked, the image cut to its size and forced, and only then
+ * against the announced size, then applied by the payload consumer into a staging image: the
+ * announced SHA-256 (else SHA-1) of the download, the version-2 signature under the trusted keys,
+ * every operation's hash and {@code new_partition_info} are checked, the image cut to its size and forced, and only then
  * renamed to its final name.
  */
 public final class ExtensionFetcher {
@@ -68,21 +68,20 @@ public final class ExtensionFetcher {
     try {
       Durable.createDirectories(store.stagingDir());
       long resumedAt = download(e, src, part);
+      Path staged = store.staged(e, version);
       try {
-        check(e, src, part);
-      } catch (UpdateException mismatch) {
+        checkAndApply(e, src, part, staged);
+      } catch (UpdateException failed) {
         if (resumedAt <= 0) {
-          throw mismatch;
+          throw failed;
         }
         // What was kept from before may not be what the server has now: once more, afresh.
         LOG.warn("{}: the download resumed at byte {} does not check out ({}); downloading it"
-            + " again from the start", e, resumedAt, mismatch.getMessage());
+            + " again from the start", e, resumedAt, failed.getMessage());
         Files.deleteIfExists(part);
         download(e, src, part);
-        check(e, src, part);
+        checkAndApply(e, src, part, staged);
       }
-      Path staged = store.staged(e, version);
-      apply(e, part, staged, src.size());
       Path installed;
       try {
         installed = store.install(e, version, staged);
@@ -192,27 +191,29 @@ public final class ExtensionFetcher {
     }
   }
 
-  /** The announced size, and SHA-256 (else SHA-1) of the whole download. */
-  private static void check(Extension e, ExtensionSource src, Path part) throws IOException,
-      UpdateException {
+  /**
+   * The announced size, then the payload applied into {@code staged}. The announced SHA-256 is
+   * the consumer's to check, in the same pass (error 61 at the end of it); only a server that
+   * gives SHA-1 alone costs a pass of its own, before anything is applied.
+   */
+  private void checkAndApply(Extension e, ExtensionSource src, Path part, Path staged)
+      throws IOException, UpdateException {
     long size = Files.size(part);
     if (src.size() >= 0 && size != src.size()) {
       throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the download is "
           + size + " bytes, the update server announced " + src.size(), null);
     }
-    boolean sha256 = src.sha256() != null;
-    if (!sha256 && src.sha1().isEmpty()) {
+    if (src.sha256() == null && !src.sha1().isEmpty() && !Base64.getEncoder()
+        .encodeToString(digest(part, "SHA-1")).equals(src.sha1())) {
+      throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the download's SHA-1"
+          + " is not the one the update server announced", null);
+    }
+    if (src.sha256() == null && src.sha1().isEmpty()) {
       LOG.info("{}: {} gives no hash; its signature and image hashes are checked", e,
           src.origin());
-      return;
     }
-    byte[] actual = digest(part, sha256 ? "SHA-256" : "SHA-1");
-    boolean ok = sha256 ? MessageDigest.isEqual(actual, src.sha256())
-        : Base64.getEncoder().encodeToString(actual).equals(src.sha1());
-    if (!ok) {
-      throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the download's "
-          + (sha256 ? "SHA-256" : "SHA-1") + " is not the one the update server announced", null);
-    }
+    apply(e, part, staged, src.size(), src.sha256() == null ? null
+        : Base64.getEncoder().encodeToString(src.sha256()));
   }
 
   private static byte[] digest(Path file, String algorithm) throws IOException {
@@ -234,14 +235,17 @@ public final class ExtensionFetcher {
   }
 
   /** The payload in {@code part} applied into {@code staged}, verified in full and forced. */
-  private void apply(Extension e, Path part, Path staged, long size) throws IOException,
-      UpdateException {
+  private void apply(Extension e, Path part, Path staged, long size, String sha256Base64)
+      throws IOException, UpdateException {
     Files.deleteIfExists(staged);
     try (PayloadTarget image = PayloadTargets.growingFile(staged, MAX_IMAGE)) {
       var b = PayloadConsumer.builder().partition(image).trustedKeys(keys)
           .threads(tuning.threads()).deferTargetVerification();
       if (size >= 0) {
         b.expectedSize(size);
+      }
+      if (sha256Base64 != null) {
+        b.expectedSha256(sha256Base64);
       }
       try (PayloadConsumer c = b.build();
           FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {

@@ -95,7 +95,6 @@ class ExtensionFetcherTest {
     assertThatThrownBy(() -> fetcher(0).fetch(zfs, lying, V))
         .isInstanceOfSatisfying(UpdateException.class, e -> assertThat(e.code())
             .isEqualTo(ErrorCode.EXTENSION_HASH_MISMATCH));
-
     byte[] untrusted = TestRelease.extension(dir, "other", image, false);
     files.serve("flatcar-zfs.gz", untrusted);
     assertThatThrownBy(() -> fetcher(0).fetch(zfs, announced(untrusted), V))
@@ -109,9 +108,22 @@ class ExtensionFetcherTest {
         null, "", "EXTENSIONS_BASE_URL");
     assertThatThrownBy(() -> fetcher(0).fetch(zfs, noHash, V))
         .isInstanceOfSatisfying(UpdateException.class, e -> assertThat(e.code())
-            .isIn(ErrorCode.EXTENSION_VERIFICATION_ERROR, ErrorCode.EXTENSION_SIGNATURE_ERROR));
+            .isEqualTo(ErrorCode.EXTENSION_VERIFICATION_ERROR));
     assertThat(store.installed(zfs, V)).isEmpty();
     assertThat(paths.resolve("/etc/flatcar/sysext")).doesNotExist();
+
+    // A server that gives SHA-1 alone: checked before anything is applied.
+    files.serve("flatcar-zfs.gz", payload);
+    ExtensionSource lyingSha1 = new ExtensionSource(List.of("http://a.test/flatcar-zfs.gz"),
+        payload.length, null, "c2hhMQ==", "the test");
+    assertThatThrownBy(() -> fetcher(0).fetch(zfs, lyingSha1, V))
+        .isInstanceOfSatisfying(UpdateException.class, e -> assertThat(e.code())
+            .isEqualTo(ErrorCode.EXTENSION_HASH_MISMATCH)).hasMessageContaining("SHA-1");
+    String sha1 = java.util.Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-1").digest(payload));
+    fetcher(0).fetch(zfs, new ExtensionSource(List.of("http://a.test/flatcar-zfs.gz"),
+        payload.length, null, sha1, "the test"), "0.0.1");
+    assertThat(Files.readAllBytes(store.installed(zfs, "0.0.1").orElseThrow())).isEqualTo(image);
   }
 
   @Test
