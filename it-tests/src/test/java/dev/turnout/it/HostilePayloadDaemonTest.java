@@ -146,6 +146,39 @@ class HostilePayloadDaemonTest extends RigTest {
     }
   }
 
+  @Test
+  void aCaBundleAddedToUpdateConfCountsFromTheNextCheckWithoutARestart() throws Exception {
+    HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).build();
+    HeldCertificate cert = new HeldCertificate.Builder().signedBy(ca)
+        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost").build();
+    Release release = serve("3900.0.0", 0);
+    try (MockWebServer tls = new MockWebServer()) {
+      tls.useHttps(new HandshakeCertificates.Builder().heldCertificate(cert, ca.certificate())
+          .build().sslSocketFactory());
+      tls.start(InetAddress.getByName("127.0.0.1"), 0);
+      for (int i = 0; i < 4; i++) {
+        tls.enqueue(new MockResponse.Builder().code(302)
+            .setHeader("Location", lab.updateUrl()).build());
+      }
+      String conf = "SERVER=" + tls.url("/v1/update/") + "\nGROUP=stable\n";
+      machine.write("/etc/flatcar/update.conf", conf);
+      Proc d = daemon("daemon", 3600);
+      assertThat(client("-update").exit()).as("a server the system store does not trust")
+          .isEqualTo(1);
+      d.await(LONG, "the failed check", l -> l.contains("update failed with error"));
+      assertThat(tls.getRequestCount()).as("no request passed the handshake").isZero();
+
+      machine.write("/etc/ssl/lab-ca.pem", ca.certificatePem());
+      machine.write("/etc/flatcar/update.conf", conf + "SERVER_CA_BUNDLE=/etc/ssl/lab-ca.pem\n");
+      assertThat(client("-update").exit()).isEqualTo(1);
+      d.await(LONG, "the refusal", l -> l.contains("update failed with error 2302"));
+      assertThat(tls.getRequestCount()).as("the same daemon now trusts the bundle's CA")
+          .isPositive();
+      assertThat(lab.log().entries()).as("the http server was never asked").isEmpty();
+      Invariant.check(this, A_GOOD, release);
+    }
+  }
+
   private static byte[] flip(byte[] b, int at) {
     byte[] c = b.clone();
     c[at] ^= 0x20;

@@ -13,6 +13,7 @@ import dev.turnout.engine.dbus.ManagerService;
 import dev.turnout.engine.http.HttpClients;
 import dev.turnout.engine.http.HttpPayloadSource;
 import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.http.OnDemandHttpClient;
 import dev.turnout.engine.omaha.HttpOmahaTransport;
 import dev.turnout.engine.omaha.OmahaClient;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
@@ -45,6 +46,7 @@ import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.gpt.DiskLock;
 import dev.turnout.payload.Keys;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -109,7 +111,9 @@ public final class Daemon implements AutoCloseable {
       Random random = new SecureRandom();
       OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
           OmahaParamsLoader.machineArch());
-      OkHttpClient client = httpClient(o.http().withEnvironment(env), loader, paths);
+      HttpSettings httpSettings = o.http().withEnvironment(env);
+      OnDemandHttpClient client = new OnDemandHttpClient(
+          () -> httpClient(httpSettings, loader, paths));
       OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, o.http().maxResponseBytes()));
       PayloadState payloadState = new PayloadState(prefs, clock, random);
       ResumeStore resume = new ResumeStore(prefs);
@@ -152,11 +156,13 @@ public final class Daemon implements AutoCloseable {
       ManagerService service = new ManagerService(attempter, bus, allowedUids(paths));
       attempter.addListener(service);
       // An attempt has ended: the next check is most of an hour away, so keep no idle connection
-      // (and its file descriptor) to servers that may be gone by then.
+      // (and its file descriptor) to servers that may be gone by then, nor the TLS state and
+      // trust store the check built; one full collection gives their heap back to the system.
       attempter.addListener(s -> {
-        if (s.operation() == UpdateStatus.IDLE
-            || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-          client.connectionPool().evictAll();
+        if ((s.operation() == UpdateStatus.IDLE
+            || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) && client.held()) {
+          client.release();
+          System.gc();
         }
       });
       Duration idle = Duration.ofSeconds(loader.idleExitSeconds());
@@ -208,7 +214,7 @@ public final class Daemon implements AutoCloseable {
    * with the system store (a private server then fails its checks, and says why).
    */
   private static OkHttpClient httpClient(HttpSettings http, OmahaParamsLoader loader,
-      SystemPaths paths) throws IOException {
+      SystemPaths paths) {
     try {
       String caBundle = loader.load().extraCaBundle();
       if (caBundle != null) {
@@ -219,7 +225,11 @@ public final class Daemon implements AutoCloseable {
       LOG.error("SERVER_CA_BUNDLE is not usable, trusting the system store only: {}",
           e.getMessage());
     }
-    return HttpClients.create(http, System::nanoTime);
+    try {
+      return HttpClients.create(http, System::nanoTime);
+    } catch (IOException e) { // only an extra CA bundle can fail, and there is none here
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

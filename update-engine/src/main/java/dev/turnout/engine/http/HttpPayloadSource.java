@@ -1,15 +1,21 @@
 package dev.turnout.engine.http;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /** {@link PayloadSource} over the daemon's one OkHttp client, with {@code Range} for resumes. */
 public final class HttpPayloadSource implements PayloadSource {
-  private final OkHttpClient http;
+  private final Supplier<OkHttpClient> http;
 
   public HttpPayloadSource(OkHttpClient http) {
+    this(() -> http);
+  }
+
+  /** Over the client {@code http} gives at each request ({@link OnDemandHttpClient}). */
+  public HttpPayloadSource(Supplier<OkHttpClient> http) {
     this.http = http;
   }
 
@@ -24,7 +30,7 @@ public final class HttpPayloadSource implements PayloadSource {
     if (from > 0 || end >= 0) {
       req.header("Range", "bytes=" + from + "-" + (end >= 0 ? Long.toString(end - 1) : ""));
     }
-    Response r = http.newCall(req.build()).execute();
+    Response r = http.get().newCall(req.build()).execute();
     if (!r.isSuccessful()) {
       r.close();
       throw new HttpStatusException(r.code(), "HTTP " + r.code() + " for " + Redacted.url(url));

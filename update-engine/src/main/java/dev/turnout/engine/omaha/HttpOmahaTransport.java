@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -22,10 +23,15 @@ import okhttp3.ResponseBody;
 public final class HttpOmahaTransport implements OmahaTransport {
   private static final MediaType XML = MediaType.get("text/xml");
 
-  private final OkHttpClient http;
+  private final Supplier<OkHttpClient> http;
   private final long maxResponseBytes;
 
   public HttpOmahaTransport(OkHttpClient http, long maxResponseBytes) {
+    this(() -> http, maxResponseBytes);
+  }
+
+  /** Over the client {@code http} gives at each request ({@code OnDemandHttpClient}). */
+  public HttpOmahaTransport(Supplier<OkHttpClient> http, long maxResponseBytes) {
     this.http = http;
     this.maxResponseBytes = maxResponseBytes;
   }
@@ -39,7 +45,7 @@ public final class HttpOmahaTransport implements OmahaTransport {
     } catch (IllegalArgumentException e) {
       throw OmahaException.http(0, "invalid update server URL " + Redacted.url(url), e);
     }
-    try (Response r = http.newCall(req).execute()) {
+    try (Response r = http.get().newCall(req).execute()) {
       if (!r.isSuccessful()) {
         throw OmahaException.http(r.code(), "the update server answered HTTP " + r.code(), null);
       }

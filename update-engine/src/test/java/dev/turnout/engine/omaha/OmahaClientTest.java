@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.engine.http.HttpClients;
 import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.http.OnDemandHttpClient;
 import dev.turnout.payload.ErrorCode;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
 import okhttp3.tls.HandshakeCertificates;
 import okhttp3.tls.HeldCertificate;
 import okio.Buffer;
@@ -192,5 +196,45 @@ class OmahaClientTest {
         "127.0.0.1:" + server.getPort(), "NO_PROXY", ".example.invalid"));
     assertThat(codeOf(() -> client(bypass).updateCheck("http://omaha.example.invalid/v1/update/",
         "x"))).as("no_proxy makes it go direct, and the name does not resolve").isEqualTo(2000);
+  }
+
+  @Test
+  void theOnDemandClientIsMadeAtTheFirstRequestAndDroppedWithItsConnectionsOnRelease()
+      throws Exception {
+    List<OkHttpClient> made = new ArrayList<>();
+    OnDemandHttpClient http = new OnDemandHttpClient(() -> {
+      try {
+        OkHttpClient c = HttpClients.create(settings);
+        made.add(c);
+        return c;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(http, settings.maxResponseBytes()));
+    assertThat(made).as("nothing is built before a request needs it").isEmpty();
+    assertThat(http.held()).isFalse();
+    for (int i = 0; i < 2; i++) {
+      server.enqueue(new MockResponse.Builder().body(Fixtures.UPDATE).build());
+    }
+    String request = OmahaRequest.updateCheck(Fixtures.params(), false, "");
+    omaha.updateCheck(url(), request);
+    omaha.updateCheck(url(), request);
+    assertThat(made).as("one client for the requests of one attempt").hasSize(1);
+    OkHttpClient first = made.get(0);
+    assertThat(first.connectionPool().connectionCount()).as("kept alive").isEqualTo(1);
+    assertThat(server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex()).isZero();
+    assertThat(server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex())
+        .as("the second request reused the connection").isZero();
+
+    http.release();
+    assertThat(http.held()).isFalse();
+    assertThat(first.connectionPool().connectionCount()).as("closed at release").isZero();
+    server.enqueue(new MockResponse.Builder().body(Fixtures.UPDATE).build());
+    assertThat(omaha.updateCheck(url(), request).updateAvailable()).isTrue();
+    assertThat(made).as("the next attempt builds its own").hasSize(2);
+    assertThat(made.get(1)).isNotSameAs(first);
+    assertThat(server.takeRequest(5, TimeUnit.SECONDS).getConnectionIndex())
+        .as("on a new connection").isEqualTo(1);
   }
 }
