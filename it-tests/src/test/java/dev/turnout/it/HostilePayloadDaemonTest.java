@@ -123,17 +123,8 @@ class HostilePayloadDaemonTest extends RigTest {
   @Test
   void anHttpsServerRedirectingToHttpIsRefused() throws Exception {
     HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).build();
-    HeldCertificate cert = new HeldCertificate.Builder().signedBy(ca)
-        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost").build();
     Release release = serve("3900.0.0", 0);
-    try (MockWebServer tls = new MockWebServer()) {
-      tls.useHttps(new HandshakeCertificates.Builder().heldCertificate(cert, ca.certificate())
-          .build().sslSocketFactory());
-      tls.start(InetAddress.getByName("127.0.0.1"), 0);
-      for (int i = 0; i < 4; i++) {
-        tls.enqueue(new MockResponse.Builder().code(302)
-            .setHeader("Location", lab.updateUrl()).build());
-      }
+    try (MockWebServer tls = redirectingToTheLab(ca)) {
       machine.write("/etc/ssl/lab-ca.pem", ca.certificatePem());
       machine.write("/etc/flatcar/update.conf", "SERVER=" + tls.url("/v1/update/")
           + "\nGROUP=stable\nSERVER_CA_BUNDLE=/etc/ssl/lab-ca.pem\n");
@@ -149,17 +140,8 @@ class HostilePayloadDaemonTest extends RigTest {
   @Test
   void aCaBundleAddedToUpdateConfCountsFromTheNextCheckWithoutARestart() throws Exception {
     HeldCertificate ca = new HeldCertificate.Builder().certificateAuthority(0).build();
-    HeldCertificate cert = new HeldCertificate.Builder().signedBy(ca)
-        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost").build();
     Release release = serve("3900.0.0", 0);
-    try (MockWebServer tls = new MockWebServer()) {
-      tls.useHttps(new HandshakeCertificates.Builder().heldCertificate(cert, ca.certificate())
-          .build().sslSocketFactory());
-      tls.start(InetAddress.getByName("127.0.0.1"), 0);
-      for (int i = 0; i < 4; i++) {
-        tls.enqueue(new MockResponse.Builder().code(302)
-            .setHeader("Location", lab.updateUrl()).build());
-      }
+    try (MockWebServer tls = redirectingToTheLab(ca)) {
       String conf = "SERVER=" + tls.url("/v1/update/") + "\nGROUP=stable\n";
       machine.write("/etc/flatcar/update.conf", conf);
       Proc d = daemon("daemon", 3600);
@@ -177,6 +159,21 @@ class HostilePayloadDaemonTest extends RigTest {
       assertThat(lab.log().entries()).as("the http server was never asked").isEmpty();
       Invariant.check(this, A_GOOD, release);
     }
+  }
+
+  /** An https server on loopback, its certificate signed by {@code ca}, redirecting to the lab. */
+  private MockWebServer redirectingToTheLab(HeldCertificate ca) throws Exception {
+    HeldCertificate cert = new HeldCertificate.Builder().signedBy(ca)
+        .addSubjectAlternativeName("127.0.0.1").addSubjectAlternativeName("localhost").build();
+    MockWebServer tls = new MockWebServer();
+    tls.useHttps(new HandshakeCertificates.Builder().heldCertificate(cert, ca.certificate())
+        .build().sslSocketFactory());
+    tls.start(InetAddress.getByName("127.0.0.1"), 0);
+    for (int i = 0; i < 4; i++) {
+      tls.enqueue(new MockResponse.Builder().code(302)
+          .setHeader("Location", lab.updateUrl()).build());
+    }
+    return tls;
   }
 
   private static byte[] flip(byte[] b, int at) {
