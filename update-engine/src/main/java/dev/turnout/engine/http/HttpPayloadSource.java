@@ -10,10 +10,6 @@ import okhttp3.Response;
 public final class HttpPayloadSource implements PayloadSource {
   private final Supplier<OkHttpClient> http;
 
-  public HttpPayloadSource(OkHttpClient http) {
-    this(() -> http);
-  }
-
   /** Over the client {@code http} gives at each request ({@link OnDemandHttpClient}). */
   public HttpPayloadSource(Supplier<OkHttpClient> http) {
     this.http = http;

@@ -6,7 +6,7 @@ import okhttp3.OkHttpClient;
 /**
  * The daemon's one OkHttp client, made when a request first needs it and dropped when an attempt
  * ends. Between checks, most of an hour, the daemon holds no TLS context, no parsed system trust
- * store (a few hundred certificates) and no pooled connection; each check builds them afresh, so a
+ * store (every certificate in it) and no pooled connection; each check builds them afresh, so a
  * changed {@code SERVER_CA_BUNDLE} counts from the next check on.
  */
 public final class OnDemandHttpClient implements Supplier<OkHttpClient> {

@@ -26,10 +26,6 @@ public final class HttpOmahaTransport implements OmahaTransport {
   private final Supplier<OkHttpClient> http;
   private final long maxResponseBytes;
 
-  public HttpOmahaTransport(OkHttpClient http, long maxResponseBytes) {
-    this(() -> http, maxResponseBytes);
-  }
-
   /** Over the client {@code http} gives at each request ({@code OnDemandHttpClient}). */
   public HttpOmahaTransport(Supplier<OkHttpClient> http, long maxResponseBytes) {
     this.http = http;
