@@ -58,7 +58,7 @@ class LabServerTest {
     HttpSettings s = HttpSettings.defaults().withTimeouts(Duration.ofSeconds(5),
         Duration.ofSeconds(5)).withEnvironment(Map.of());
     http = HttpClients.create(s);
-    client = new OmahaClient(new dev.turnout.engine.omaha.HttpOmahaTransport(http, s.maxResponseBytes()));
+    client = new OmahaClient(new dev.turnout.engine.omaha.HttpOmahaTransport(() -> http, s.maxResponseBytes()));
   }
 
   @AfterEach
