@@ -1,100 +1,46 @@
 package dev.turnout.engine;
 
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.stages.DownloadAndApply;
+import dev.turnout.engine.system.LogSetup;
+import dev.turnout.engine.system.TransientLoader;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
 import org.freedesktop.dbus.exceptions.DBusException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** {@code update_engine}: the daemon's command line. */
-@Command(name = "update_engine", sortOptions = false,
-    versionProvider = dev.turnout.engine.system.Versions.class, description = {
-    "Turnout's A/B update daemon, a drop-in for Flatcar's update_engine: checks the Omaha server",
-    "of /etc/flatcar/update.conf, writes updates into the other USR partition, verifies them,",
-    "makes them the next boot, serves com.coreos.update1 on the system bus, and marks a healthy",
-    "boot good. The bus comes from DBUS_SYSTEM_BUS_ADDRESS when set.", ""})
-public final class UpdateEngineMain implements Callable<Integer> {
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
-  boolean help;
+/**
+ * {@code update_engine}: reads the command line ({@link dev.turnout.engine.cli.DaemonCommand}),
+ * then runs the daemon until it is stopped, loses its bus, or has been idle for IDLE_EXIT_SEC.
+ */
+public final class UpdateEngineMain {
+  private UpdateEngineMain() {}
 
-  @Option(names = {"-version", "--version"}, versionHelp = true,
-      description = "show the version")
-  boolean version;
+  /** What the command line asked for: the daemon with these options, or to exit at once. */
+  public record Parsed(Daemon.Options options, int exitCode) {
+    public static Parsed run(Daemon.Options options) {
+      return new Parsed(options, 0);
+    }
 
-  @Option(names = "-foreground", description = "accepted for Flatcar compatibility (always)")
-  boolean foreground;
-
-  @Option(names = "-logtostderr", description = "accepted for Flatcar compatibility (always)")
-  boolean logToStderr;
-
-  @Option(names = "--root", description = "root directory every system path resolves under"
-      + " (default /)")
-  Path root = Path.of("/");
-
-  @Option(names = "--disk", description = "the boot disk (an image file in tests and the demo);"
-      + " default: the disk holding the booted USR partition")
-  Path disk;
-
-  @Option(names = "--first-check-delay", description = "seconds before the first update check"
-      + " (default 120..720, at random)")
-  Long firstCheckDelay;
-
-  @Option(names = "--mark-good-delay", description = "seconds after start before the booted"
-      + " partition is marked good (default 45)")
-  long markGoodDelay = 45;
-
-  @Option(names = "--hook-timeout", description = "seconds a postinstall or health hook may"
-      + " run before it is killed with what it started (default 600)")
-  long hookTimeout = 600;
-
-  @Option(names = "--download-retry-delay", hidden = true)
-  long retryDelay = 20;
-
-  @Option(names = "--download-retries", hidden = true)
-  int retries = 20;
-
-  @Option(names = "--checkpoint-interval-ms", hidden = true)
-  long checkpointMillis = 2000;
-
-  @Option(names = "--low-speed-time", hidden = true)
-  long lowSpeedTime = 90;
-
-  @Option(names = "--connect-timeout", hidden = true)
-  long connectTimeout = 30;
-
-  public static void main(String[] args) {
-    dev.turnout.engine.system.LogSetup.keepLoggingAtShutdown();
-    dev.turnout.engine.system.LogSetup.configure(System.getenv(), java.util.logging.Level.INFO);
-    System.exit(new CommandLine(new UpdateEngineMain()).execute(args));
+    public static Parsed exit(int code) {
+      return new Parsed(null, code);
+    }
   }
 
-  /** The system bus, or the bus that activated the daemon (D-Bus activation sets the latter). */
-  private static String busAddress() {
-    String system = System.getenv("DBUS_SYSTEM_BUS_ADDRESS");
-    return system != null ? system : System.getenv("DBUS_STARTER_ADDRESS");
+  public static void main(String[] args) throws InterruptedException {
+    LogSetup.keepLoggingAtShutdown();
+    LogSetup.configure(System.getenv(), Level.INFO);
+    // picocli in a loader of its own: its classes leave once the options are read (the first
+    // full collection, below), instead of staying in the resident daemon.
+    Parsed parsed = TransientLoader.apply("dev.turnout.engine.cli.DaemonCommand", args,
+        "picocli.");
+    System.exit(parsed.options() == null ? parsed.exitCode() : run(parsed.options()));
   }
 
-  @Override
-  public Integer call() throws Exception {
-    String bad = StartupChecks.problem(root, disk);
+  private static int run(Daemon.Options o) throws InterruptedException {
+    String bad = StartupChecks.problem(o.root(), o.disk());
     if (bad != null) {
       System.err.println("update_engine: cannot start: " + bad);
       return 1;
     }
-    HttpSettings http = HttpSettings.defaults().withTimeouts(Duration.ofSeconds(connectTimeout),
-        Duration.ofSeconds(lowSpeedTime));
-    DownloadAndApply.Tuning t = DownloadAndApply.Tuning.defaults();
-    Daemon.Options o = new Daemon.Options(root, disk,
-        firstCheckDelay == null ? null : Duration.ofSeconds(firstCheckDelay),
-        Duration.ofSeconds(markGoodDelay), busAddress(), http,
-        new DownloadAndApply.Tuning(retries, Duration.ofSeconds(retryDelay),
-            Duration.ofMillis(checkpointMillis), t.threads()), Duration.ofSeconds(hookTimeout));
     CountDownLatch stop = new CountDownLatch(1);
     int[] exit = {0};
     Daemon daemon;
@@ -111,6 +57,7 @@ public final class UpdateEngineMain implements Callable<Integer> {
       daemon.close();
       stop.countDown();
     }));
+    System.gc();
     stop.await();
     daemon.close();
     return exit[0];

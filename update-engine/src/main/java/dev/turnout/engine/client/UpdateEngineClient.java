@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "update_engine_client", sortOptions = false,
     description = {"Check for and apply updates, and show the status of update_engine.",
         "It talks to com.coreos.update1 on the system bus (DBUS_SYSTEM_BUS_ADDRESS).", ""},
-    versionProvider = dev.turnout.engine.system.Versions.class, footer = {"",
+    versionProvider = dev.turnout.engine.cli.VersionProvider.class, footer = {"",
         "-update prints the five status lines every 5 s (a progress bar on a terminal), then one",
         "line on stderr: \"No update available.\" or \"Update succeeded -- reboot needed.\" (exit 0),",
         "or \"Update failed: error N (NAME): MESSAGE\" (exit 1; also when update checks are",
