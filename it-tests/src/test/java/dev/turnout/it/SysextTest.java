@@ -90,6 +90,31 @@ class SysextTest extends RigTest {
   }
 
   @Test
+  void theImagesPayloadToolMakesKeysSignsAndVerifies() throws Exception {
+    // The image's jar is cut to the classes Turnout's code reaches: the key writing and reading
+    // (BouncyCastle's PEM code) and signing must all still be in it.
+    Path key = dir.resolve("k.pem");
+    Path pub = dir.resolve("k.pub.pem");
+    Path image = dir.resolve("usr.img");
+    Files.write(image, new byte[3 << 20]);
+    Path payload = dir.resolve("update.gz");
+    Proc.Result keygen = Proc.run(LONG, Map.of(), tool("payload").toString(), "keygen",
+        "--out", key.toString(), "--public-out", pub.toString());
+    assertThat(keygen.exit()).as(keygen.err()).isZero();
+    Proc.Result generate = Proc.run(LONG, Map.of(), tool("payload").toString(), "generate",
+        "--image", image.toString(), "--key", key.toString(), "--out", payload.toString());
+    assertThat(generate.exit()).as(generate.err()).isZero();
+    Proc.Result verify = Proc.run(LONG, Map.of(), tool("payload").toString(), "verify",
+        "--public-key", pub.toString(), payload.toString());
+    assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+    Proc.Result other = Proc.run(LONG, Map.of(), tool("payload").toString(), "verify",
+        "--public-key", Repo.ROOT.resolve(
+            "payload-format/src/test/resources/keys/flatcar-developer-v1.pub.pem").toString(),
+        payload.toString());
+    assertThat(other.exit()).as("signed by another key").isEqualTo(1);
+  }
+
+  @Test
   void theToolsLoadTheirClassesFromTheArchivesMadeAtBuildTime() throws Exception {
     // The image is unpacked far from where it was built, as on a node: the archives must hold.
     Path disk = dir.resolve("probe.img");
