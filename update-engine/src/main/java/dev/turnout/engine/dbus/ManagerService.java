@@ -5,6 +5,10 @@ import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.payload.ErrorCode;
 import dev.turnout.engine.status.StatusListener;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +29,39 @@ import org.slf4j.LoggerFactory;
  */
 public final class ManagerService implements Manager, Engine, StatusListener {
   private static final Logger LOG = LoggerFactory.getLogger(ManagerService.class);
-  /** Made on the first GetLastAttempt: an idle daemon keeps Jackson's classes out of memory. */
+  /**
+   * GetLastAttempt's JSON, written with Jackson's streaming generator: the object mapper would
+   * load some 400 classes into the daemon on the first call and keep them for its whole life.
+   */
   private static final class Json {
-    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
-        new com.fasterxml.jackson.databind.ObjectMapper();
+    static final JsonFactory FACTORY = new JsonFactory();
+
+    static String write(Map<String, Object> m) throws IOException {
+      StringWriter out = new StringWriter();
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        value(g, m);
+      }
+      return out.toString();
+    }
+
+    private static void value(JsonGenerator g, Object v) throws IOException {
+      if (v == null) {
+        g.writeNull();
+      } else if (v instanceof Map<?, ?> map) {
+        g.writeStartObject();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          g.writeFieldName(e.getKey().toString());
+          value(g, e.getValue());
+        }
+        g.writeEndObject();
+      } else if (v instanceof Long l) {
+        g.writeNumber(l);
+      } else if (v instanceof Integer i) {
+        g.writeNumber(i);
+      } else {
+        g.writeString(v.toString());
+      }
+    }
   }
 
   private final UpdateAttempter attempter;
@@ -83,16 +116,19 @@ public final class ManagerService implements Manager, Engine, StatusListener {
   @Override
   public String GetLastAttempt() {
     lastCallNanos = System.nanoTime();
-    AttemptOutcome last = attempter.lastOutcome();
+    return lastAttemptJson(attempter.lastOutcome(), attempter.lastError());
+  }
+
+  /** GetLastAttempt's reply: the last attempt, the last error, why checks are disabled. */
+  static String lastAttemptJson(AttemptOutcome last, AttemptOutcome err) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("last_attempt", outcome(last));
-    AttemptOutcome err = attempter.lastError();
     m.put("last_error", err.result() == AttemptOutcome.Result.ERROR ? outcome(err) : null);
     m.put("checks_disabled", last.result() == AttemptOutcome.Result.CHECKS_DISABLED
         ? last.message() : null);
     try {
-      return Json.MAPPER.writeValueAsString(m);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Json.write(m);
+    } catch (IOException e) {
       throw new DBusExecutionException("cannot write the last attempt: " + e.getMessage());
     }
   }
