@@ -21,10 +21,14 @@ import java.util.UUID;
  */
 public final class GptDisk implements Closeable {
   private final BlockDevice dev;
-  private final SecureRandom random;
+  /**
+   * Made when a GUID is first needed: seeding it loads the JDK's security providers, which a
+   * read-only {@code cgpt show} or {@code find} would pay for at every start for nothing.
+   */
+  private SecureRandom random;
 
   public GptDisk(BlockDevice dev) {
-    this(dev, new SecureRandom());
+    this(dev, null);
   }
 
   GptDisk(BlockDevice dev, SecureRandom random) {
@@ -44,6 +48,13 @@ public final class GptDisk implements Closeable {
   public static GptDisk createImage(Path path, long sectors) throws IOException {
     FileBlockDevice.extendImage(path, sectors * GptLayout.SECTOR);
     return open(path, true);
+  }
+
+  private SecureRandom random() {
+    if (random == null) {
+      random = new SecureRandom();
+    }
+    return random;
   }
 
   public String name() {
@@ -83,7 +94,7 @@ public final class GptDisk implements Closeable {
   public void create(UUID diskGuid) throws IOException {
     GptImage img = GptImage.blank(GptLayout.sectors(dev));
     GptHeader.initPrimary(img.header1, img.sectors,
-        diskGuid == null ? Guids.random(random) : diskGuid);
+        diskGuid == null ? Guids.random(random()) : diskGuid);
     img.updateAllEntries();
     Pmbr.update(img.pmbr, img.entries1, img.sectors);
     GptWriter.write(dev, img, true);
@@ -128,7 +139,7 @@ public final class GptDisk implements Closeable {
     }
     long first = spec.firstLba() != null ? spec.firstLba() : old.firstLba();
     long last = spec.sizeLba() != null ? first + spec.sizeLba() - 1 : old.lastLba();
-    UUID unique = spec.unique() != null ? spec.unique() : old.used() ? old.unique() : Guids.random(random);
+    UUID unique = spec.unique() != null ? spec.unique() : old.used() ? old.unique() : Guids.random(random());
     GptEntry updated = new GptEntry(index + 1, spec.type() != null ? spec.type() : old.type(),
         unique, first, last, spec.applyTo(old.attributes()),
         spec.label() != null ? spec.label() : old.label());
