@@ -7,25 +7,44 @@ import dev.turnout.gpt.PartitionTypes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.UUID;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code cgpt add}: add or edit one partition entry (seismograph {@code cmd_add.c}). */
-@Command(name = "add")
 final class AddCommand extends CgptCommand {
-  @Option(names = "-i") String iText;
-  @Option(names = "-b") String bText;
-  @Option(names = "-s") String sText;
-  @Option(names = "-t") String tText;
-  @Option(names = "-u") String uText;
-  @Option(names = "-l") String label;
-  @Option(names = "-B") String bigBText;
-  @Option(names = "-S") String bigSText;
-  @Option(names = "-T") String bigTText;
-  @Option(names = "-P") String bigPText;
-  @Option(names = "-A") String bigAText;
+  String iText;
+  String bText;
+  String sText;
+  String tText;
+  String uText;
+  String label;
+  String bigBText;
+  String bigSText;
+  String bigTText;
+  String bigPText;
+  String bigAText;
 
   private PartitionSpec spec;
+
+  @Override
+  String options() {
+    return "i:b:s:t:u:l:B:S:T:P:A:";
+  }
+
+  @Override
+  void option(char letter, String value) {
+    switch (letter) {
+      case 'i' -> iText = value;
+      case 'b' -> bText = value;
+      case 's' -> sText = value;
+      case 't' -> tText = value;
+      case 'u' -> uText = value;
+      case 'l' -> label = value;
+      case 'B' -> bigBText = value;
+      case 'S' -> bigSText = value;
+      case 'T' -> bigTText = value;
+      case 'P' -> bigPText = value;
+      default -> bigAText = value;
+    }
+  }
 
   @Override
   String usage() {

@@ -5,28 +5,32 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
- * One cgpt subcommand: getopt-style options parsed by picocli (clustered short options, attached
- * values, options after operands, later options win), cgpt's error wording, and the shared output
- * helpers.
+ * One cgpt subcommand: its options read as cgpt's getopt loop reads them ({@link Getopt}:
+ * clustered short options, attached values, options after operands, later options win), cgpt's
+ * error wording, and the shared output helpers.
  */
 abstract class CgptCommand {
-  @Option(names = "-h")
   boolean help;
 
-  @Parameters(arity = "0..*")
   List<String> operands = List.of();
 
   String command;
   PrintStream out;
   PrintStream err;
   private int errors;
+
+  /** The command's options in getopt's form ({@code "i:bv"}: -i takes a value), -h aside. */
+  abstract String options();
+
+  /** Takes one option, in command-line order; {@code value} is null for a flag. */
+  abstract void option(char letter, String value);
+
+  /** The option string getopt reads with: the command's options and -h. */
+  final String optstring() {
+    return "h" + options();
+  }
 
   /** The text printed for {@code -h} and after option errors. */
   abstract String usage();
@@ -41,15 +45,16 @@ abstract class CgptCommand {
     command = name;
     out = stdout;
     err = stderr;
-    CommandLine cl = new CommandLine(this);
-    cl.setPosixClusteredShortOptionsAllowed(true);
-    cl.setOverwrittenOptionsAllowed(true);
-    cl.setUnmatchedOptionsArePositionalParams(false);
-    cl.setCaseInsensitiveEnumValuesAllowed(false);
     try {
-      cl.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      error(describe(e));
+      operands = Getopt.parse(optstring(), args, (letter, value) -> {
+        if (letter == 'h') {
+          help = true;
+        } else {
+          option(letter, value);
+        }
+      });
+    } catch (Getopt.Refused e) {
+      error(e.getMessage());
       out.print(usage());
       return 1;
     }
@@ -73,19 +78,6 @@ abstract class CgptCommand {
       error(e.getMessage() == null ? e.toString() : e.getMessage());
       return 1;
     }
-  }
-
-  private static String describe(CommandLine.ParameterException e) {
-    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-      return "unrecognized option: " + u.getUnmatched().get(0);
-    }
-    if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()) {
-      ArgSpec spec = m.getMissing().get(0);
-      if (spec instanceof OptionSpec o) {
-        return "missing argument to " + o.shortestName();
-      }
-    }
-    return e.getMessage();
   }
 
   /** Prints {@code ERROR: cgpt COMMAND: message} and counts it. */

@@ -8,18 +8,30 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.UUID;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code cgpt create}: a new, empty GPT (seismograph {@code cmd_create.c}, {@code cgpt_create.c}). */
-@Command(name = "create")
 final class CreateCommand extends CgptCommand {
-  @Option(names = "-c") boolean createFile;
-  @Option(names = "-z") boolean zap;
-  @Option(names = "-s") String sizeText;
-  @Option(names = "-g") String guidText;
+  boolean createFile;
+  boolean zap;
+  String sizeText;
+  String guidText;
 
   private long minSectors;
+
+  @Override
+  String options() {
+    return "czs:g:";
+  }
+
+  @Override
+  void option(char letter, String value) {
+    switch (letter) {
+      case 'c' -> createFile = true;
+      case 'z' -> zap = true;
+      case 's' -> sizeText = value;
+      default -> guidText = value;
+    }
+  }
 
   @Override
   String usage() {

@@ -15,30 +15,46 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code cgpt find}: print the partitions matching a unique GUID, type or label, as DRIVE followed by
  * the partition number ({@code img3}, {@code /dev/sda3}, {@code /dev/mmcblk0p3}). Without a DRIVE
  * it scans every whole disk in /proc/partitions. Exit 0 when something matched (exactly one with -1).
  */
-@Command(name = "find")
 final class FindCommand extends CgptCommand {
-  @Option(names = "-t") String typeText;
-  @Option(names = "-u") String uniqueText;
-  @Option(names = "-l") String label;
-  @Option(names = "-v") boolean[] verbose = new boolean[0];
-  @Option(names = "-n") boolean numeric;
-  @Option(names = "-1") boolean oneOnly;
-  @Option(names = "-M") String matchFile;
-  @Option(names = "-O") String offsetText;
+  String typeText;
+  String uniqueText;
+  String label;
+  int verbose;
+  boolean numeric;
+  boolean oneOnly;
+  String matchFile;
+  String offsetText;
 
   private UUID type;
   private UUID unique;
   private byte[] match;
   private long matchOffset;
   private int hits;
+
+  @Override
+  String options() {
+    return "t:u:l:vn1M:O:";
+  }
+
+  @Override
+  void option(char letter, String value) {
+    switch (letter) {
+      case 't' -> typeText = value;
+      case 'u' -> uniqueText = value;
+      case 'l' -> label = value;
+      case 'v' -> verbose++;
+      case 'n' -> numeric = true;
+      case '1' -> oneOnly = true;
+      case 'M' -> matchFile = value;
+      default -> offsetText = value;
+    }
+  }
 
   @Override
   String usage() {
@@ -130,7 +146,7 @@ final class FindCommand extends CgptCommand {
         hits++;
         String format = drive.startsWith("/dev/mmcblk") ? "%sp%d" : "%s%d";
         out.print(numeric ? e.number() + "\n" : String.format(format, drive, e.number()) + "\n");
-        if (verbose.length > 0) {
+        if (verbose > 0) {
           new EntryPrinter(out).entry(e, numeric);
         }
       }

@@ -6,15 +6,21 @@ import dev.turnout.gpt.Guids;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import picocli.CommandLine.Command;
 
 /**
  * {@code cgpt next DISK}: choose the USR partition to boot, decrement its tries, print its unique
  * GUID in lower case (seismograph {@code cgpt_next.c}, quirks included). Unlike seismograph it refuses
  * a disk whose backup or primary copy is invalid instead of writing through it; run repair first.
  */
-@Command(name = "next")
 final class NextCommand extends CgptCommand {
+  @Override
+  String options() {
+    return "";
+  }
+
+  @Override
+  void option(char letter, String value) {}
+
   @Override
   String usage() {
     return """

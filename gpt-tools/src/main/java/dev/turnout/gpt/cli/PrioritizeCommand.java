@@ -3,18 +3,29 @@ package dev.turnout.gpt.cli;
 import dev.turnout.gpt.GptDisk;
 import java.io.IOException;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code cgpt prioritize}: renumber USR partition priorities (seismograph {@code cmd_prioritize.c}). */
-@Command(name = "prioritize")
 final class PrioritizeCommand extends CgptCommand {
-  @Option(names = "-i") String iText;
-  @Option(names = "-f") boolean friends;
-  @Option(names = "-P") String maxText;
+  String iText;
+  boolean friends;
+  String maxText;
 
   private int partition;
   private int max;
+
+  @Override
+  String options() {
+    return "i:fP:";
+  }
+
+  @Override
+  void option(char letter, String value) {
+    switch (letter) {
+      case 'i' -> iText = value;
+      case 'f' -> friends = true;
+      default -> maxText = value;
+    }
+  }
 
   @Override
   String usage() {

@@ -6,13 +6,20 @@ import dev.turnout.gpt.GptInspection;
 import dev.turnout.gpt.RepairResult;
 import java.io.IOException;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code cgpt repair}: rebuild an invalid copy from the valid one (seismograph {@code cgpt_repair.c}). */
-@Command(name = "repair")
 final class RepairCommand extends CgptCommand {
-  @Option(names = "-v") boolean verbose;
+  boolean verbose;
+
+  @Override
+  String options() {
+    return "v";
+  }
+
+  @Override
+  void option(char letter, String value) {
+    verbose = true;
+  }
 
   @Override
   String usage() {

@@ -9,32 +9,36 @@ import dev.turnout.gpt.Guids;
 import dev.turnout.gpt.PartitionTypes;
 import java.io.IOException;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code cgpt show}: seismograph's {@code CgptShow}, output byte for byte. */
-@Command(name = "show")
 final class ShowCommand extends CgptCommand {
-  @Option(names = "-n") boolean numeric;
-  @Option(names = "-v") boolean verbose;
-  @Option(names = "-q") boolean quick;
-  @Option(names = "-d") boolean debug;
-  @Option(names = "-i") String partitionText;
+  boolean numeric;
+  boolean verbose;
+  boolean quick;
+  boolean debug;
+  String partitionText;
 
   /** The one value to print with -i; the last of -b -s -t -u -l -S -T -P -A given wins. */
   char item;
 
-  @Option(names = "-b") void b(boolean on) { item = 'b'; }
-  @Option(names = "-s") void s(boolean on) { item = 's'; }
-  @Option(names = "-t") void t(boolean on) { item = 't'; }
-  @Option(names = "-u") void u(boolean on) { item = 'u'; }
-  @Option(names = "-l") void l(boolean on) { item = 'l'; }
-  @Option(names = "-S") void successful(boolean on) { item = 'S'; }
-  @Option(names = "-T") void tries(boolean on) { item = 'T'; }
-  @Option(names = "-P") void priority(boolean on) { item = 'P'; }
-  @Option(names = "-A") void attributes(boolean on) { item = 'A'; }
-
   private int partition;
+
+  @Override
+  String options() {
+    return "nvqdi:bstulSTPA";
+  }
+
+  @Override
+  void option(char letter, String value) {
+    switch (letter) {
+      case 'n' -> numeric = true;
+      case 'v' -> verbose = true;
+      case 'q' -> quick = true;
+      case 'd' -> debug = true;
+      case 'i' -> partitionText = value;
+      default -> item = letter; // the last of -b -s -t -u -l -S -T -P -A wins
+    }
+  }
 
   @Override
   String usage() {
