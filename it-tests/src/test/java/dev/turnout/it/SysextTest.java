@@ -90,6 +90,17 @@ class SysextTest extends RigTest {
   }
 
   @Test
+  void theResidentDaemonHasLetPicocliGoOnceItOwnsItsBusName() throws Exception {
+    // picocli reads the daemon's command line in a loader of its own, collected after start:
+    // none of its classes stays in the daemon that then idles for weeks.
+    Proc d = daemon("daemon", 3600, Map.of("TURNOUT_JAVA_OPTS",
+        "-Xshare:off -XX:+UseSerialGC -Xlog:class+unload=info:stderr"));
+    d.await(LONG, "picocli's classes to be unloaded",
+        l -> l.contains("unloading class picocli.CommandLine "));
+    assertThat(d.log()).contains("unloading class dev.turnout.engine.cli.DaemonCommand ");
+  }
+
+  @Test
   void theImagesPayloadToolMakesKeysSignsAndVerifies() throws Exception {
     // The image's jar is cut to the classes Turnout's code reaches: the key writing and reading
     // (BouncyCastle's PEM code) and signing must all still be in it.

@@ -30,7 +30,8 @@ public final class TransientLoader extends ClassLoader {
   /**
    * Runs {@code function}, a {@link Function} with a public no-argument constructor, in a
    * loader of its own holding {@code packages} and the function's own package (each a prefix,
-   * subpackages included), and returns what it returned. The loader is unreachable when this returns, unless the result refers to it.
+   * subpackages included), and returns what it returned. The loader is unreachable once this
+   * returns, unless the result refers to it.
    */
   public static <T, R> R apply(String function, T input, String... packages) {
     ClassLoader parent = TransientLoader.class.getClassLoader();
@@ -48,7 +49,7 @@ public final class TransientLoader extends ClassLoader {
   }
 
   /** Whether {@code className} is defined here rather than by the parent. */
-  public boolean defines(String className) {
+  private boolean defines(String className) {
     return packages.stream().anyMatch(className::startsWith);
   }
 
