@@ -122,7 +122,7 @@ public final class Daemon implements AutoCloseable {
       KernelBootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
       lockDisk(diskOrNull(slots));
-      BootMarker marker = new BootMarker(paths, slots, disks, hooks);
+      BootMarker marker = new BootMarker(paths, slots, disks, hooks, prefs);
       HttpPayloadSource downloads = new HttpPayloadSource(client);
       List<Keys.TrustedKey> keys = trustedKeys(paths);
       ExtensionStore extensions = new ExtensionStore(paths);

@@ -74,6 +74,10 @@ abstract class CgptCommand {
     } catch (NoSuchFileException e) {
       error("Can't open " + e.getFile() + ": No such file or directory");
       return 1;
+    } catch (java.nio.file.AccessDeniedException e) {
+      // cgpt's own words for a device only root may open (cgpt show /dev/sda as core).
+      error("Can't open " + e.getFile() + ": Permission denied");
+      return 1;
     } catch (IOException e) {
       error(e.getMessage() == null ? e.toString() : e.getMessage());
       return 1;

@@ -1,5 +1,7 @@
 package dev.turnout.engine.boot;
 
+import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.SystemPaths;
@@ -19,8 +21,13 @@ import org.slf4j.LoggerFactory;
  * start (45 s, as update_engine), or before the first update check if that comes sooner. Turnout
  * first runs the executables in {@code /etc/turnout/health.d/} and {@code /usr/lib/turnout/health.d/}:
  * all must exit 0, else the partition is left unmarked and the bootloader's fallback does its job.
- * Never when the completion marker says an installed update awaits its reboot: that would take
- * priority back from the new partition.
+ * Never when the completion marker says an installed update awaits its reboot (in the boot that
+ * installed it): that would take priority back from the new partition.
+ *
+ * <p>Once per boot: the boot ID of the marking is kept in prefs, so a daemon started again in the
+ * same boot (D-Bus activation, the timer, a restart) neither writes the GPT again nor undoes what
+ * an operator changed since, such as a manual rollback with {@code cgpt prioritize}; it has
+ * nothing to wait for either.
  */
 public final class BootMarker {
   private static final Logger LOG = LoggerFactory.getLogger(BootMarker.class);
@@ -29,17 +36,28 @@ public final class BootMarker {
   private final BootSlots slots;
   private final Disks disks;
   private final Hooks hooks;
+  private final Prefs prefs;
   private final AtomicBoolean done = new AtomicBoolean();
 
-  public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks) {
+  public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks, Prefs prefs) {
     this.paths = paths;
     this.slots = slots;
     this.disks = disks;
     this.hooks = hooks;
+    this.prefs = prefs;
   }
 
-  /** Schedules the marking {@code delay} after start. */
+  /**
+   * Schedules the marking {@code delay} after start; settled at once when this boot was marked
+   * already.
+   */
   public void start(Timers timers, Duration delay) {
+    if (markedThisBoot()) {
+      LOG.info("the booted partition was marked good earlier in this boot; the partition table"
+          + " is left as it is");
+      done.set(true);
+      return;
+    }
     timers.schedule(delay, this::markNow);
   }
 
@@ -50,10 +68,10 @@ public final class BootMarker {
 
   /** Runs once per daemon: health checks, then markGood; returns whether it marked. */
   public boolean markNow() {
-    if (!done.compareAndSet(false, true)) {
+    if (!done.compareAndSet(false, true) || markedThisBoot()) {
       return false;
     }
-    if (Files.exists(paths.updateCompletedMarker())) {
+    if (awaitingReboot()) {
       LOG.info("an installed update awaits a reboot; not marking the booted partition good");
       return false;
     }
@@ -69,6 +87,10 @@ public final class BootMarker {
       try (GptDisk disk = disks.gpt(slot.disk(), true)) {
         disk.markGood(slot.booted().number());
       }
+      String boot = bootId();
+      if (!boot.isEmpty()) {
+        prefs.setString(PrefKeys.MARKED_GOOD_BOOT_ID, boot);
+      }
       LOG.info("marked {} ({}) good: successful=1 tries=0, highest priority",
           slot.bootedDevice(), slot.booted().label());
       return true;
@@ -79,6 +101,43 @@ public final class BootMarker {
     } catch (IOException | UpdateException e) {
       LOG.warn("could not mark the booted partition good: {}", e.getMessage());
       return false;
+    }
+  }
+
+  /** Whether this boot's partition was marked good already (by this daemon or an earlier one). */
+  private boolean markedThisBoot() {
+    String boot = bootId();
+    try {
+      return !boot.isEmpty()
+          && boot.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID).orElse(""));
+    } catch (IOException e) {
+      LOG.warn("cannot read when the booted partition was last marked good: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * An installed update awaits its reboot: the completion marker in {@code /run}, written in this
+   * boot. A marker from another boot (a {@code /run} that outlived its boot) awaits nothing.
+   */
+  private boolean awaitingReboot() {
+    if (!Files.exists(paths.updateCompletedMarker())) {
+      return false;
+    }
+    String boot = bootId();
+    try {
+      String installed = prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse("");
+      return boot.isEmpty() || installed.isEmpty() || installed.equals(boot);
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private String bootId() {
+    try {
+      return Files.readString(paths.resolve("/proc/sys/kernel/random/boot_id")).strip();
+    } catch (IOException e) {
+      return "";
     }
   }
 }

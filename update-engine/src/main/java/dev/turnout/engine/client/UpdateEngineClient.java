@@ -102,7 +102,11 @@ public final class UpdateEngineClient implements Callable<Integer> {
     }
     dev.turnout.engine.system.LogSetup.configure(java.util.Map.of(),
         java.util.logging.Level.WARNING);
-    System.exit(new CommandLine(new UpdateEngineClient()).execute(args));
+    System.exit(new CommandLine(new UpdateEngineClient())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          System.err.println("update_engine_client: " + BusErrors.describe(e));
+          return 1;
+        }).execute(args));
   }
 
   @Override

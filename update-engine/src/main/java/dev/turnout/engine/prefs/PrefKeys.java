@@ -22,6 +22,8 @@ public final class PrefKeys {
   public static final String DELTA_UPDATE_FAILURES = "delta-update-failures";
   /** Turnout's: the boot an update was installed in; only a later boot can be a rollback. */
   public static final String INSTALLED_BOOT_ID = "turnout-installed-boot-id";
+  /** Turnout's: the boot whose partition was marked good; marking is once per boot. */
+  public static final String MARKED_GOOD_BOOT_ID = "turnout-marked-good-boot-id";
 
   private PrefKeys() {}
 }

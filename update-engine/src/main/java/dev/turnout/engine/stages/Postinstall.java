@@ -45,6 +45,10 @@ public final class Postinstall implements Stage {
             StandardCopyOption.ATOMIC_MOVE);
         // The new slot becomes bootable next: its kernel's name must be on disk before that.
         Durable.forceDirectory(plan.kernelPath().getParent());
+      } else {
+        // A payload without a kernel (an extension, or a USR-only update) stages nothing: the
+        // empty file the download opened does not stay in /boot.
+        Files.deleteIfExists(plan.kernelStaging());
       }
       Hooks.Failure f = hooks.runAll(List.of(paths.resolve("/etc/turnout/postinst.d"),
           paths.resolve("/usr/lib/turnout/postinst.d")),

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@code GetStatus} says, kept in prefs whenever an attempt ends, so a daemon that exits
- * when idle (and is started again by a timer or a D-Bus call) answers as if it had never stopped:
- * the last checked time, and for an update awaiting its reboot, its version and size.
+ * What {@code GetStatus} says, kept in prefs, so a daemon that exits when idle (and is started
+ * again by a timer or a D-Bus call) or is killed answers as if it had never stopped: the last
+ * checked time as soon as it changes, and for an update awaiting its reboot, its version and size.
  */
 public final class StatusStore {
   private static final Logger LOG = LoggerFactory.getLogger(StatusStore.class);
@@ -19,6 +19,8 @@ public final class StatusStore {
   static final String NEW_SIZE = "turnout-new-size";
 
   private final Prefs prefs;
+  /** The last checked time in prefs, as this daemon last read or wrote it (-1: not known). */
+  private volatile long keptChecked = -1;
 
   public StatusStore(Prefs prefs) {
     this.prefs = prefs;
@@ -28,6 +30,7 @@ public final class StatusStore {
   public EngineStatus load(boolean awaitingReboot) {
     try {
       long checked = prefs.getLong(LAST_CHECKED, 0, 0, Long.MAX_VALUE / 2);
+      keptChecked = checked;
       if (!awaitingReboot) {
         return EngineStatus.idle(checked);
       }
@@ -41,14 +44,15 @@ public final class StatusStore {
     }
   }
 
-  /** Keeps an attempt's end (IDLE or UPDATED_NEED_REBOOT); other statuses pass by. */
+  /**
+   * Keeps the last checked time whenever it changes (a kill during the download that follows a
+   * check must not lose it), and an installed update's version and size.
+   */
   public void save(EngineStatus s) {
-    if (s.operation() != UpdateStatus.IDLE && s.operation() != UpdateStatus.UPDATED_NEED_REBOOT) {
-      return;
-    }
     try {
-      if (prefs.getLong(LAST_CHECKED, 0, 0, Long.MAX_VALUE) != s.lastCheckedTime()) {
+      if (keptChecked != s.lastCheckedTime()) {
         prefs.setLong(LAST_CHECKED, s.lastCheckedTime());
+        keptChecked = s.lastCheckedTime();
       }
       if (s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
         prefs.setString(NEW_VERSION, s.newVersion());

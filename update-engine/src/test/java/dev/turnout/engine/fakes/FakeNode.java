@@ -113,7 +113,7 @@ public final class FakeNode {
   }
 
   public BootMarker bootMarker() {
-    return new BootMarker(paths, slots, disks, hooks);
+    return new BootMarker(paths, slots, disks, hooks, prefs);
   }
 
   /** A plan as the check stage leaves it for {@code release}: parameters and response. */

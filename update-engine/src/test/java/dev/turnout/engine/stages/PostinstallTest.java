@@ -72,4 +72,18 @@ class PostinstallTest {
     assertThat(node.hooks.calls).hasSize(2);
     assertThat(List.of(verified.kernelPath())).allMatch(Files::exists);
   }
+
+  @Test
+  void aPayloadWithoutAKernelLeavesNoEmptyFileInBoot() throws Exception {
+    // The download opens the staging file whatever the payload holds; one without a kernel
+    // (kernel size -1) leaves it empty, and postinstall removes it, keeping the old kernel.
+    Files.writeString(verified.kernelStaging(), "");
+    Files.writeString(verified.kernelPath(), "the kernel USR-B had");
+    InstallPlan noKernel = verified.withResult(new PayloadResult(1, new byte[32], new byte[32],
+        "k", 2, 8192, new byte[32], -1, new byte[0]));
+    new Postinstall(node.paths, node.hooks, node.resume).run(noKernel, StageSink.NONE);
+    assertThat(verified.kernelStaging()).doesNotExist();
+    assertThat(verified.kernelPath()).hasContent("the kernel USR-B had");
+    assertThat(node.hooks.calls).hasSize(1);
+  }
 }

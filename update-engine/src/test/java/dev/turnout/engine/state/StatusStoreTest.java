@@ -1,0 +1,38 @@
+package dev.turnout.engine.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.UpdateStatus;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void theLastCheckedTimeSurvivesAKillInTheMiddleOfTheDownloadThatFollowsTheCheck()
+      throws Exception {
+    Prefs prefs = new Prefs(dir);
+    StatusStore store = new StatusStore(prefs);
+    assertThat(store.load(false).lastCheckedTime()).isZero();
+    store.save(new EngineStatus(1_700_000_000L, 0.0, UpdateStatus.UPDATE_AVAILABLE, "9.9.9", 10));
+    store.save(new EngineStatus(1_700_000_000L, 0.4, UpdateStatus.DOWNLOADING, "9.9.9", 10));
+    // kill -9 here: a daemon started afresh reads what was kept
+    EngineStatus again = new StatusStore(prefs).load(false);
+    assertThat(again.lastCheckedTime()).isEqualTo(1_700_000_000L);
+    assertThat(again.operation()).isEqualTo(UpdateStatus.IDLE);
+  }
+
+  @Test
+  void anInstalledUpdateKeepsItsVersionAndSize() throws Exception {
+    Prefs prefs = new Prefs(dir);
+    new StatusStore(prefs).save(new EngineStatus(1_700_000_100L, 1.0,
+        UpdateStatus.UPDATED_NEED_REBOOT, "9.9.9", 4096));
+    EngineStatus again = new StatusStore(prefs).load(true);
+    assertThat(again).isEqualTo(new EngineStatus(1_700_000_100L, 0.0,
+        UpdateStatus.UPDATED_NEED_REBOOT, "9.9.9", 4096));
+  }
+}
