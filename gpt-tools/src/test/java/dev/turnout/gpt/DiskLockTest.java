@@ -57,4 +57,82 @@ class DiskLockTest {
     }
     release.join();
   }
+
+  private static boolean root() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+  }
+
+  @Test
+  void aLockDirectoryThatIsALinkOrWritableByOthersIsRefusedInOneLine() throws Exception {
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[4096]);
+    Path victim = Files.createDirectories(dir.resolve("victim"));
+    Path linked = Files.createSymbolicLink(dir.resolve("locks-link"), victim);
+    assertThatThrownBy(() -> DiskLock.acquireIn(linked, disk, DiskLock.Kind.GPT, Duration.ZERO))
+        .hasMessage("the lock directory " + linked + " is a symbolic link; refusing to use it"
+            + " (remove it, and it is made afresh)");
+    assertThat(victim).isEmptyDirectory();
+
+    Path open = Files.createDirectories(dir.resolve("locks-open"));
+    Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> DiskLock.acquireIn(open, disk, DiskLock.Kind.GPT, Duration.ZERO))
+        .hasMessageContaining("can be written by other users");
+
+    Path file = Files.writeString(dir.resolve("locks-file"), "x");
+    assertThatThrownBy(() -> DiskLock.acquireIn(file, disk, DiskLock.Kind.GPT, Duration.ZERO))
+        .hasMessageContaining(file + " is not a directory");
+  }
+
+  @Test
+  void aLockDirectoryOwnedByAnotherUserIsRefused() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(root(), "needs root to give a directory away");
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[4096]);
+    Path theirs = Files.createDirectories(dir.resolve("locks-theirs"));
+    Files.setAttribute(theirs, "unix:uid", 65534);
+    assertThatThrownBy(() -> DiskLock.acquireIn(theirs, disk, DiskLock.Kind.GPT, Duration.ZERO))
+        .hasMessageContaining(theirs + " is owned by uid 65534, not by 0");
+  }
+
+  @Test
+  void aPlantedLinkNamedLikeTheLockFileIsNeverWrittenThrough() throws Exception {
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[4096]);
+    Path locks = Files.createDirectories(dir.resolve("locks"));
+    Path victim = Files.writeString(dir.resolve("victim.conf"), "keep me\n");
+    // Learn the lock file's name, then plant a link under it.
+    try (DiskLock l = DiskLock.acquireIn(locks, disk, DiskLock.Kind.GPT, Duration.ZERO)) {
+      assertThat(l).isNotNull();
+    }
+    Path lockFile;
+    try (var s = Files.list(locks)) {
+      lockFile = s.findFirst().orElseThrow();
+    }
+    Files.delete(lockFile);
+    Files.createSymbolicLink(lockFile, victim);
+    assertThatThrownBy(() -> DiskLock.acquireIn(locks, disk, DiskLock.Kind.GPT, Duration.ZERO))
+        .hasMessage("cannot open the lock file " + lockFile + ": is a symbolic link; refusing to"
+            + " follow it");
+    assertThat(victim).hasContent("keep me\n");
+  }
+
+  @Test
+  void anEmptyDirectoryWhereTheLockFileGoesIsReplaced() throws Exception {
+    Path disk = Files.write(dir.resolve("disk.img"), new byte[4096]);
+    Path locks = Files.createDirectories(dir.resolve("locks"));
+    try (DiskLock l = DiskLock.acquireIn(locks, disk, DiskLock.Kind.TARGET, Duration.ZERO)) {
+      assertThat(l).isNotNull();
+    }
+    Path lockFile;
+    try (var s = Files.list(locks)) {
+      lockFile = s.findFirst().orElseThrow();
+    }
+    Files.delete(lockFile);
+    Files.createDirectory(lockFile);
+    DiskLock.acquireIn(locks, disk, DiskLock.Kind.TARGET, Duration.ZERO).close();
+    assertThat(lockFile).isRegularFile();
+    Files.delete(lockFile);
+    Files.createDirectories(lockFile.resolve("something"));
+    assertThatThrownBy(() -> DiskLock.acquireIn(locks, disk, DiskLock.Kind.TARGET,
+        Duration.ZERO)).hasMessageStartingWith("the lock file " + lockFile
+            + " is a directory that cannot be removed: ");
+  }
 }

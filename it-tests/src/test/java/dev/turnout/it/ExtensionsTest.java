@@ -47,6 +47,10 @@ class ExtensionsTest extends RigTest {
     Sysext nvidia = new Sysext(dir, "flatcar-nvidia-drivers-535", NEXT, 64 * 1024);
     machine.write("/etc/flatcar/sysext/flatcar-zfs-3700.0.0.raw", "an old image");
     machine.write("/oem/sysext/oem-azure-3700.0.0.raw", "an old image");
+    machine.placedByTurnout("flatcar-zfs", "3700.0.0",
+        "/etc/flatcar/sysext/flatcar-zfs-3700.0.0.raw");
+    machine.placedByTurnout("oem-azure", "3700.0.0", "/oem/sysext/oem-azure-3700.0.0.raw");
+    machine.write("/etc/flatcar/sysext/flatcar-zfs-3600.0.0.raw", "placed by someone else");
     machine.write("/oem/sysext/oem-azure-initial.raw", "the image the machine came with");
     Files.createDirectories(machine.path("/etc/extensions"));
     Files.createSymbolicLink(machine.path("/etc/extensions/flatcar-podman.raw"),
@@ -66,6 +70,8 @@ class ExtensionsTest extends RigTest {
     assertThat(bytesSent(nvidia.id + ".gz")).as("an extension nobody enabled").isZero();
     assertThat(machine.path("/etc/flatcar/sysext/flatcar-zfs-3700.0.0.raw")).doesNotExist();
     assertThat(machine.path("/oem/sysext/oem-azure-3700.0.0.raw")).doesNotExist();
+    assertThat(machine.path("/etc/flatcar/sysext/flatcar-zfs-3600.0.0.raw"))
+        .as("not placed by Turnout: kept").exists();
     assertThat(machine.path("/oem/sysext/oem-azure-initial.raw")).exists();
     assertThat(machine.path("/etc/flatcar/sysext/flatcar-podman-3600.0.0.raw")).exists();
     assertThat(machine.path("/var/lib/update_engine/extensions")).isEmptyDirectory();

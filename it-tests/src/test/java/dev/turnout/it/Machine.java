@@ -164,4 +164,26 @@ final class Machine {
     Files.deleteIfExists(path("/run/update_engine_autoupdate_completed"));
     Files.deleteIfExists(path("/run/reboot-required"));
   }
+
+  /**
+   * Records {@code absolute} (an image of extension {@code id} at {@code version}) as one Turnout
+   * placed, as an earlier update would have: only such images are ever pruned.
+   */
+  void placedByTurnout(String id, String version, String absolute) throws IOException {
+    Path p = path(absolute);
+    Path pref = path("/var/lib/update_engine/prefs/turnout-extensions-placed");
+    String line = id + " " + version + " " + absolute.substring(0, absolute.lastIndexOf('/'))
+        + " " + p.getFileName() + " " + Files.size(p) + " "
+        + java.util.HexFormat.of().formatHex(sha256(Files.readAllBytes(p)));
+    String before = Files.exists(pref) ? Files.readString(pref) + "\n" : "";
+    write("/var/lib/update_engine/prefs/turnout-extensions-placed", before + line);
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

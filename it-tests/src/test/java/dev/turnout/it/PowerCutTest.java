@@ -152,6 +152,8 @@ class PowerCutTest extends RigTest {
       Machine m = trial("ext-cut-" + i);
       m.extensions("azure", "zfs");
       m.write("/etc/flatcar/sysext/flatcar-zfs-3700.0.0.raw", "an old image");
+      m.placedByTurnout("flatcar-zfs", "3700.0.0",
+          "/etc/flatcar/sysext/flatcar-zfs-3700.0.0.raw");
       PowerCutFileSystem fs = new PowerCutFileSystem();
       fs.cutWhen(cut.when().apply(m));
       update(fs, m);

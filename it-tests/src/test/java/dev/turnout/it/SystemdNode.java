@@ -423,6 +423,8 @@ final class SystemdNode implements AutoCloseable {
       }
     } finally {
       detach();
+      // Removed here, not by JUnit's temp dir, which warns of every absolute link in a rootfs.
+      Proc.run(LONG, Map.of(), "rm", "-rf", "--one-file-system", rootfs.toString());
     }
   }
 

@@ -79,6 +79,7 @@ public final class Daemon implements AutoCloseable {
       String busAddress, HttpSettings http, DownloadAndApply.Tuning tuning, Duration hookTimeout) {}
 
   private final UpdateAttempter attempter;
+  private final OnDemandHttpClient http;
   private final RealTimers timers = new RealTimers();
   private final List<java.io.Closeable> locks = new ArrayList<>();
   private final DBusConnection bus;
@@ -114,10 +115,12 @@ public final class Daemon implements AutoCloseable {
       HttpSettings httpSettings = o.http().withEnvironment(env);
       OnDemandHttpClient client = new OnDemandHttpClient(
           () -> httpClient(httpSettings, loader, paths));
+      http = client;
       OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, o.http().maxResponseBytes()));
       PayloadState payloadState = new PayloadState(prefs, clock, random);
       ResumeStore resume = new ResumeStore(prefs);
       RollbackGuard rollbacks = new RollbackGuard(prefs, clock);
+      StatusStore statusStore = new StatusStore(prefs);
       Disks disks = new FileDisks();
       KernelBootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
@@ -125,7 +128,7 @@ public final class Daemon implements AutoCloseable {
       BootMarker marker = new BootMarker(paths, slots, disks, hooks, prefs);
       HttpPayloadSource downloads = new HttpPayloadSource(client);
       List<Keys.TrustedKey> keys = trustedKeys(paths);
-      ExtensionStore extensions = new ExtensionStore(paths);
+      ExtensionStore extensions = new ExtensionStore(paths, prefs);
       ExtensionFetcher fetcher = new ExtensionFetcher(downloads, keys, extensions,
           new ExtensionFetcher.Tuning(o.tuning().maxRetries(), o.tuning().retryDelay(),
               o.tuning().threads()), timers);
@@ -138,10 +141,11 @@ public final class Daemon implements AutoCloseable {
           new Verify(disks),
           new FetchExtensions(paths, loader, extensions, fetcher, new ExtensionLedger(prefs)),
           new Postinstall(paths, hooks, resume), new SetActive(disks),
-          new PruneExtensions(extensions), new Report(paths, prefs, resume, rollbacks));
+          new PruneExtensions(extensions),
+          new Report(paths, prefs, resume, rollbacks, statusStore));
       attempter = new UpdateAttempter(stages,
           new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume,
-              new StatusStore(prefs), clock));
+              statusStore, clock));
 
       IDisconnectCallback lost = new IDisconnectCallback() {
         @Override
@@ -289,7 +293,7 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     closed = true;
-    attempter.close(); // first: no write is under way once it returns
+    attempter.close(http::cancelAll); // first: no write, and no call to a server, once it returns
     timers.close();
     try {
       bus.releaseBusName(Manager.BUS_NAME);

@@ -45,6 +45,10 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "decompression threads (default: one per core)")
   int threads;
 
+  @Option(names = "--force", description = "write even a target that holds a partition table"
+      + " (a whole disk, not a partition), destroying it")
+  boolean force;
+
   @Parameters(index = "0")
   Path payload;
 
@@ -52,6 +56,14 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Keys.TrustedKey> keys = Keys.readPublic(publicKeys);
     PrintWriter out = spec.commandLine().getOut();
+    if (!force) {
+      String table = PartitionTableProbe.describe(target);
+      if (table != null) {
+        throw new java.io.IOException(target + " holds " + table + ": it is a whole disk, not a"
+            + " partition, and writing the payload would destroy the table and every partition on"
+            + " it. Give the partition (such as /dev/sda4), or add --force");
+      }
+    }
     try (DiskLock lock = DiskLock.acquire(diskOf(target), DiskLock.Kind.TARGET,
             Duration.ofSeconds(10));
         PayloadTarget part = PayloadTargets.open(target);

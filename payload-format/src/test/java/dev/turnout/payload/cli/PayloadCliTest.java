@@ -121,4 +121,35 @@ class PayloadCliTest {
     assertThat(usage.exit()).isEqualTo(2);
     assertThat(usage.err()).contains("Missing required options");
   }
+
+  @Test
+  void aWholeDiskIsRefusedNamingItsPartitionsUnlessForced() throws Exception {
+    Run gen = run("generate", "--image", p("usr.img"), "--key", key.toString(), "--out",
+        p("update.gz"));
+    assertThat(gen.exit()).as(gen.err()).isZero();
+    Path disk = dir.resolve("disk.img");
+    try (dev.turnout.gpt.GptDisk d = dev.turnout.gpt.GptDisk.createImage(disk, 16384)) {
+      d.create(java.util.UUID.fromString("00000000-0000-0000-0000-000000000001"));
+      d.add(new dev.turnout.gpt.PartitionSpec(3, 2048L, 6144L,
+          dev.turnout.gpt.PartitionTypes.FLATCAR_USR, null, "USR-A", null, null, null, null,
+          null));
+      d.add(new dev.turnout.gpt.PartitionSpec(4, 8192L, 6144L,
+          dev.turnout.gpt.PartitionTypes.FLATCAR_USR, null, "USR-B", null, null, null, null,
+          null));
+    }
+    byte[] before = Files.readAllBytes(disk);
+    Run refused = run("apply", "--public-key", pub.toString(), "--target", disk.toString(),
+        p("update.gz"));
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).isEqualTo("payload apply: " + disk + " holds a GPT with partitions"
+        + " 3 USR-A, 4 USR-B: it is a whole disk, not a partition, and writing the payload would"
+        + " destroy the table and every partition on it. Give the partition (such as /dev/sda4),"
+        + " or add --force\n");
+    assertThat(Files.readAllBytes(disk)).as("not a byte written").isEqualTo(before);
+
+    Run forced = run("apply", "--force", "--public-key", pub.toString(), "--target",
+        disk.toString(), p("update.gz"));
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    assertThat(Arrays.copyOf(Files.readAllBytes(disk), image.length)).isEqualTo(image);
+  }
 }

@@ -27,8 +27,13 @@ public final class CheckScheduler {
   /** A server's {@code PollInterval} above a week is taken as a week: checks never stop. */
   static final int MAX_POLL = 7 * 24 * 3600;
 
+  /** The latest a next check can be from now: the longest interval, with its fuzz. */
+  static final long LATEST = MAX_POLL + MAX_POLL / 2 + 1;
+
   /** Turnout's pref: when the next check is due, for a daemon that is not resident. */
   static final String NEXT_CHECK = "turnout-next-check-time";
+  /** Turnout's pref: the last interval, whose doubling is the backoff against 500 and 503. */
+  static final String INTERVAL = "turnout-check-interval";
 
   private final Timers timers;
   private final Random random;
@@ -55,6 +60,14 @@ public final class CheckScheduler {
     this.attempter = attempter;
     this.onDemand = onDemand;
     this.clock = clock;
+    if (onDemand != null) {
+      try {
+        // The backoff goes on where the last daemon left it, not from 45 min at each start.
+        lastInterval = (int) onDemand.getLong(INTERVAL, PERIOD, PERIOD, MAX_POLL);
+      } catch (java.io.IOException e) {
+        LOG.warn("cannot read the last check interval: {}", e.getMessage());
+      }
+    }
   }
 
   /** Whether a check is waiting on the timers (a daemon that exits when idle waits for it). */
@@ -82,7 +95,12 @@ public final class CheckScheduler {
         LOG.warn("cannot read when the next check is due: {}", e.getMessage());
       }
       long now = clock.instant().getEpochSecond();
-      if (now < due) {
+      if (due - now > LATEST) {
+        // Kept by a daemon whose clock was wrong (or by hand): no interval this scheduler sets
+        // is that long, and trusting it would stop checks for good.
+        LOG.warn("the kept next-check time is {} s from now, more than any check interval;"
+            + " checking as after a fresh start", due - now);
+      } else if (now < due) {
         LOG.info("next update check due in {} s; the timer or a D-Bus call starts it", due - now);
         return;
       }
@@ -119,6 +137,7 @@ public final class CheckScheduler {
     }
     if (onDemand != null && attemptsEnded > 0) {
       try {
+        onDemand.setLong(INTERVAL, lastInterval);
         onDemand.setLong(NEXT_CHECK, clock.instant().getEpochSecond() + d.toSeconds());
       } catch (java.io.IOException e) {
         LOG.warn("cannot keep when the next check is due: {}", e.getMessage());

@@ -92,6 +92,7 @@ public final class UpdateAttempter implements AutoCloseable {
     this.board = new StatusBoard(parts.statusStore().load(
         Files.exists(parts.paths().updateCompletedMarker())), parts.clock());
     board.addListener(parts.statusStore()::save);
+    lastError = parts.statusStore().loadLastError();
   }
 
   public void addListener(StatusListener l) {
@@ -118,6 +119,7 @@ public final class UpdateAttempter implements AutoCloseable {
         parts.clock().instant().getEpochSecond(), code, wireCode, message);
     if (result == AttemptOutcome.Result.ERROR) {
       lastError = o;
+      parts.statusStore().saveLastError(o);
     }
     lastOutcome = o;
   }
@@ -333,8 +335,18 @@ public final class UpdateAttempter implements AutoCloseable {
   /** Abandons the current attempt (interrupting it) and waits for it to end. */
   @Override
   public void close() {
+    close(() -> { });
+  }
+
+  /**
+   * As {@link #close()}, with {@code cancelIo} run once the attempt is told to stop: it cancels
+   * what the attempt may be blocked on (an HTTP call to a slow server), so a stop never waits on
+   * the network.
+   */
+  public void close(Runnable cancelIo) {
     closing = true;
     worker.shutdownNow();
+    cancelIo.run();
     try {
       worker.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -29,11 +29,12 @@ final class ExtensionsView {
   private ExtensionsView(SystemPaths paths) throws IOException {
     wanted = WantedExtensions.read(paths);
     booted = KeyValueStore.read(paths.release()).getOrDefault("FLATCAR_RELEASE_VERSION", "");
-    ExtensionLedger ledger = new ExtensionLedger(new Prefs(paths.prefsDir()));
+    Prefs prefs = new Prefs(paths.prefsDir());
+    ExtensionLedger ledger = new ExtensionLedger(prefs);
     String target = ledger.target();
     next = target.isEmpty() || target.equals(booted) ? "" : target;
     leftBehind = next.isEmpty() ? List.of() : ledger.leftBehind(next);
-    store = new ExtensionStore(paths);
+    store = new ExtensionStore(paths, prefs);
   }
 
   static ExtensionsView of(java.nio.file.Path root) throws IOException {
@@ -41,7 +42,7 @@ final class ExtensionsView {
   }
 
   private String state(Extension e, String version) {
-    if (store.installed(e, version).isPresent()) {
+    if (store.present(e, version)) {
       return "present";
     }
     if (store.inProgress(e, version)) {

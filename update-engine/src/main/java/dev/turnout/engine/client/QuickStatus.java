@@ -20,6 +20,18 @@ import java.util.HexFormat;
  * {@link IOException}, and the caller falls back to dbus-java, which the tests hold this against.
  */
 final class QuickStatus {
+  /** How long one {@code -status} waits for the bus and the daemon (activation included). */
+  static final long ANSWER_MILLIS = 8_000;
+
+  /** Nobody answered within {@link #ANSWER_MILLIS}: said in one line, not tried again. */
+  static final class NoAnswer extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NoAnswer(String message) {
+      super(message);
+    }
+  }
+
   private static final byte METHOD_CALL = 1;
   private static final byte METHOD_RETURN = 2;
   private static final byte ERROR = 3;
@@ -39,11 +51,14 @@ final class QuickStatus {
       throw new IOException("not a plain unix:path= address");
     }
     Path socket = Path.of(address.substring("unix:path=".length()));
+    java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      // Bounded: a bus that never answers (or an activation that never ends) closes the socket.
+      // Bounded: a bus that never answers, a name owner that never replies, an activation that
+      // never ends: the socket is closed and the caller says so in one line.
       Thread watchdog = new Thread(() -> {
         try {
-          Thread.sleep(30_000);
+          Thread.sleep(ANSWER_MILLIS);
+          late.set(true);
           ch.close();
         } catch (InterruptedException | IOException e) {
           // done in time
@@ -51,18 +66,35 @@ final class QuickStatus {
       }, "quick-status-watchdog");
       watchdog.setDaemon(true);
       watchdog.start();
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      QuickStatus q = new QuickStatus(ch);
-      q.authenticate();
-      q.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello");
-      ByteBuffer body = q.call(Manager.BUS_NAME, Manager.OBJECT_PATH, "com.coreos.update1.Manager",
-          "GetStatus");
-      long checked = align(body, 8).getLong();
-      double progress = align(body, 8).getDouble();
-      String op = string(body);
-      String version = string(body);
-      long size = align(body, 8).getLong();
-      return new Manager.Status<>(checked, progress, op, version, size);
+      try {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        QuickStatus q = new QuickStatus(ch);
+        q.authenticate();
+        q.call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello");
+        Message reply = q.call(Manager.BUS_NAME, Manager.OBJECT_PATH,
+            "com.coreos.update1.Manager", "GetStatus");
+        if (!"xdssx".equals(reply.signature)) {
+          throw new IOException("GetStatus answered with signature \"" + reply.signature
+              + "\", not xdssx");
+        }
+        ByteBuffer body = reply.body;
+        long checked = align(body, 8).getLong();
+        double progress = align(body, 8).getDouble();
+        String op = string(body);
+        String version = string(body);
+        long size = align(body, 8).getLong();
+        return new Manager.Status<>(checked, progress, op, version, size);
+      } catch (IOException e) {
+        if (late.get()) {
+          throw new NoAnswer("update_engine did not answer within " + ANSWER_MILLIS / 1000
+              + " s on " + address);
+        }
+        throw e;
+      } catch (RuntimeException e) { // a reply shorter or stranger than its signature says
+        throw new IOException("a malformed GetStatus reply: " + e, e);
+      } finally {
+        watchdog.interrupt();
+      }
     }
   }
 
@@ -77,8 +109,8 @@ final class QuickStatus {
     write(ByteBuffer.wrap("BEGIN\r\n".getBytes(StandardCharsets.US_ASCII)));
   }
 
-  /** Sends a call without arguments; returns the body of its reply, positioned at 0. */
-  private ByteBuffer call(String destination, String path, String iface, String member)
+  /** Sends a call without arguments; returns its reply, the body positioned at 0. */
+  private Message call(String destination, String path, String iface, String member)
       throws IOException {
     ByteBuffer h = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
     h.put((byte) 'l').put(METHOD_CALL).put((byte) 0).put((byte) 1).putInt(0).putInt(++serial);
@@ -101,7 +133,7 @@ final class QuickStatus {
         if (m.type == ERROR) {
           throw new IOException(member + " answered an error");
         }
-        return m.body;
+        return m;
       }
     }
   }
@@ -115,7 +147,7 @@ final class QuickStatus {
         .put((byte) 0);
   }
 
-  private record Message(byte type, int replySerial, ByteBuffer body) {}
+  private record Message(byte type, int replySerial, String signature, ByteBuffer body) {}
 
   private Message readMessage() throws IOException {
     ByteBuffer fixed = readFully(16);
@@ -131,6 +163,7 @@ final class QuickStatus {
     }
     ByteBuffer fields = readFully(padded);
     int replySerial = -1;
+    String signature = "";
     while (fields.position() < fieldsLength) {
       align(fields, 8);
       byte code = fields.get();
@@ -149,11 +182,18 @@ final class QuickStatus {
           int n = align(fields, 4).getInt();
           fields.position(fields.position() + n + 1);
         }
-        case "g" -> fields.position(fields.position() + (fields.get() & 0xff) + 1);
+        case "g" -> {
+          int n = fields.get() & 0xff;
+          if (code == 8) {
+            signature = new String(fields.array(), fields.position(), n,
+                StandardCharsets.US_ASCII);
+          }
+          fields.position(fields.position() + n + 1);
+        }
         default -> throw new IOException("an unexpected header field type " + sig);
       }
     }
-    return new Message(type, replySerial, readFully(bodyLength));
+    return new Message(type, replySerial, signature, readFully(bodyLength));
   }
 
   private static ByteBuffer align(ByteBuffer b, int n) {

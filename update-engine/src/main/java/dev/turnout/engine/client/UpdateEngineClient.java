@@ -96,12 +96,17 @@ public final class UpdateEngineClient implements Callable<Integer> {
         System.out.print(lines(QuickStatus.get(address != null ? address : BusLink.DEFAULT_ADDRESS)));
         System.out.flush();
         System.exit(0);
+      } catch (QuickStatus.NoAnswer e) {
+        System.err.println("update_engine_client: " + e.getMessage());
+        System.exit(1);
       } catch (java.io.IOException e) {
         // the full path below retries and explains
       }
     }
     dev.turnout.engine.system.LogSetup.configure(java.util.Map.of(),
         java.util.logging.Level.WARNING);
+    // Every call bounded, activation included; dbus-java's own default is far longer.
+    org.freedesktop.dbus.messages.MethodCall.setDefaultTimeout(QuickStatus.ANSWER_MILLIS);
     System.exit(new CommandLine(new UpdateEngineClient())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           System.err.println("update_engine_client: " + BusErrors.describe(e));
@@ -203,11 +208,13 @@ public final class UpdateEngineClient implements Callable<Integer> {
     return a;
   }
 
+  /** Flatcar's five lines; a daemon's string never adds a line or a control character. */
   static String lines(Manager.Status<?, ?, ?, ?, ?> s) {
     return String.format(java.util.Locale.ROOT,
         "LAST_CHECKED_TIME=%d\nPROGRESS=%f\nCURRENT_OP=%s\nNEW_VERSION=%s\nNEW_SIZE=%d\n",
-        s.getLastCheckedTime(), s.getProgress(), s.getCurrentOperation(), s.getNewVersion(),
-        s.getNewSize());
+        s.getLastCheckedTime(), s.getProgress(), BusErrors.printable(
+            String.valueOf(s.getCurrentOperation())), BusErrors.printable(
+            String.valueOf(s.getNewVersion())), s.getNewSize());
   }
 
   /** The extensions part of {@code -status -json}; null when the files cannot be read. */

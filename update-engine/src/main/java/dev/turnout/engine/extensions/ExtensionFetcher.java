@@ -5,7 +5,6 @@ import dev.turnout.engine.http.PayloadSource;
 import dev.turnout.engine.http.Redacted;
 import dev.turnout.engine.http.RedirectRefusedException;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Sleeper;
 import dev.turnout.payload.ErrorCode;
 import dev.turnout.payload.Keys;
@@ -20,6 +19,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -43,6 +43,8 @@ public final class ExtensionFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(ExtensionFetcher.class);
   /** No extension image is larger (the NVIDIA ones are about 1 GiB). */
   static final long MAX_IMAGE = 16L << 30;
+  /** Nor any extension payload. */
+  static final long MAX_PAYLOAD = MAX_IMAGE;
 
   /** Retries of a cut transfer, the wait between them, and apply threads (0: one per core). */
   public record Tuning(int maxRetries, Duration retryDelay, int threads) {}
@@ -66,11 +68,12 @@ public final class ExtensionFetcher {
   public Path fetch(Extension e, ExtensionSource src, String version) throws UpdateException {
     Path part = store.partial(e, version);
     try {
-      Durable.createDirectories(store.stagingDir());
+      store.folder(store.stagingDir());
       long resumedAt = download(e, src, part);
       Path staged = store.staged(e, version);
+      PayloadResult r;
       try {
-        checkAndApply(e, src, part, staged);
+        r = checkAndApply(e, src, part, staged);
       } catch (UpdateException failed) {
         if (resumedAt <= 0) {
           throw failed;
@@ -80,11 +83,12 @@ public final class ExtensionFetcher {
             + " again from the start", e, resumedAt, failed.getMessage());
         Files.deleteIfExists(part);
         download(e, src, part);
-        checkAndApply(e, src, part, staged);
+        r = checkAndApply(e, src, part, staged);
       }
       Path installed;
       try {
-        installed = store.install(e, version, staged);
+        installed = store.install(e, version, staged, r.newPartitionSize(),
+            r.newPartitionSha256());
       } catch (IOException x) {
         throw new UpdateException(ErrorCode.EXTENSION_WRITE_ERROR, e + ": cannot put its image in"
             + " place: " + x.getMessage(), x);
@@ -102,7 +106,12 @@ public final class ExtensionFetcher {
    */
   private long download(Extension e, ExtensionSource src, Path part) throws IOException,
       UpdateException {
-    long have = Files.exists(part) ? Files.size(part) : 0;
+    if (src.size() > MAX_PAYLOAD) {
+      throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the update server"
+          + " announces " + src.size() + " bytes, more than any extension payload (at most "
+          + MAX_PAYLOAD + ")", null);
+    }
+    long have = sizeOf(part);
     if (src.size() < 0 || have > src.size()) {
       Files.deleteIfExists(part); // nothing tells a partial from a whole one: afresh
       have = 0;
@@ -110,6 +119,12 @@ public final class ExtensionFetcher {
     long resumedAt = have;
     if (have > 0) {
       LOG.info("{}: resuming its download at byte {} of {}", e, have, src.size());
+    }
+    long free = Files.getFileStore(store.stagingDir()).getUsableSpace();
+    if (src.size() > 0 && src.size() - have > free) {
+      throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the update server"
+          + " announces " + src.size() + " bytes, and " + store.stagingDir() + " has only "
+          + free + " bytes free", null);
     }
     List<String> urls = new ArrayList<>(src.urls());
     int retries = 0;
@@ -136,9 +151,14 @@ public final class ExtensionFetcher {
           continue;
         }
         failure = x;
+      } catch (LocalWriteException x) {
+        // Not the network: a full disk (ENOSPC, EDQUOT) or a read-only one will not clear by
+        // waiting, so no retries.
+        throw new UpdateException(ErrorCode.EXTENSION_WRITE_ERROR, e + ": writing " + part
+            + ": " + x.getCause().getMessage(), x.getCause());
       } catch (IOException x) {
         failure = x;
-        have = Files.exists(part) ? Files.size(part) : 0;
+        have = sizeOf(part);
       }
       if (++retries > tuning.maxRetries()) {
         throw new UpdateException(ErrorCode.EXTENSION_DOWNLOAD_ERROR, e + ": downloading "
@@ -156,20 +176,55 @@ public final class ExtensionFetcher {
         throw new UpdateException(ErrorCode.EXTENSION_DOWNLOAD_ERROR, "interrupted", x);
       }
     }
-    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
       ch.force(true);
     }
     return resumedAt;
   }
 
+  /** A write to the local staging file failed: the disk's trouble, never the server's. */
+  private static final class LocalWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LocalWriteException(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * The bytes downloaded so far; 0 when there is no file. A symbolic link (or anything but a
+   * regular file) where the download goes is refused: it would append to whatever it points at.
+   */
+  private static long sizeOf(Path part) throws IOException {
+    var a = ExtensionStore.attributes(part);
+    if (a.isEmpty()) {
+      return 0;
+    }
+    if (!a.get().isRegularFile()) {
+      throw new IOException(part + " is " + (a.get().isSymbolicLink() ? "a symbolic link"
+          : "not a regular file") + "; refusing to write through it");
+    }
+    return a.get().size();
+  }
+
   /** One GET from {@code have} on, appended to {@code part}; returns the bytes now there. */
   private long transfer(Extension e, String url, Path part, long have, long size)
       throws IOException, UpdateException {
-    try (PayloadSource.Body body = source.open(url, have, -1);
-        FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE)) {
-      out.truncate(have);
-      out.position(have);
+    FileChannel opened;
+    try {
+      opened = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException x) {
+      throw new LocalWriteException(x);
+    }
+    try (FileChannel out = opened; PayloadSource.Body body = source.open(url, have, -1)) {
+      try {
+        out.truncate(have);
+        out.position(have);
+      } catch (IOException x) {
+        throw new LocalWriteException(x);
+      }
       InputStream in = body.stream();
       if (!body.startsAtFrom() && have > 0) {
         in.skipNBytes(have);
@@ -184,7 +239,11 @@ public final class ExtensionFetcher {
           throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the download"
               + " continues past the " + size + " bytes the update server announced", null);
         }
-        out.write(ByteBuffer.wrap(buf, 0, n));
+        try {
+          out.write(ByteBuffer.wrap(buf, 0, n));
+        } catch (IOException x) {
+          throw new LocalWriteException(x);
+        }
         have += n;
       }
       return have;
@@ -196,9 +255,9 @@ public final class ExtensionFetcher {
    * the consumer's to check, in the same pass (error 61 at the end of it); only a server that
    * gives SHA-1 alone costs a pass of its own, before anything is applied.
    */
-  private void checkAndApply(Extension e, ExtensionSource src, Path part, Path staged)
+  private PayloadResult checkAndApply(Extension e, ExtensionSource src, Path part, Path staged)
       throws IOException, UpdateException {
-    long size = Files.size(part);
+    long size = sizeOf(part);
     if (src.size() >= 0 && size != src.size()) {
       throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the download is "
           + size + " bytes, the update server announced " + src.size(), null);
@@ -212,7 +271,7 @@ public final class ExtensionFetcher {
       LOG.info("{}: {} gives no hash; its signature and image hashes are checked", e,
           src.origin());
     }
-    apply(e, part, staged, src.size(), src.sha256() == null ? null
+    return apply(e, part, staged, src.size(), src.sha256() == null ? null
         : Base64.getEncoder().encodeToString(src.sha256()));
   }
 
@@ -223,7 +282,8 @@ public final class ExtensionFetcher {
     } catch (NoSuchAlgorithmException x) {
       throw new IllegalStateException(x);
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
+        LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.allocate(1 << 20);
       while (ch.read(buf) > 0) {
         buf.flip();
@@ -235,9 +295,9 @@ public final class ExtensionFetcher {
   }
 
   /** The payload in {@code part} applied into {@code staged}, verified in full and forced. */
-  private void apply(Extension e, Path part, Path staged, long size, String sha256Base64)
-      throws IOException, UpdateException {
-    Files.deleteIfExists(staged);
+  private PayloadResult apply(Extension e, Path part, Path staged, long size,
+      String sha256Base64) throws IOException, UpdateException {
+    Files.deleteIfExists(staged); // a link planted there goes, not what it points at
     try (PayloadTarget image = PayloadTargets.growingFile(staged, MAX_IMAGE)) {
       var b = PayloadConsumer.builder().partition(image).trustedKeys(keys)
           .threads(tuning.threads()).deferTargetVerification();
@@ -248,7 +308,8 @@ public final class ExtensionFetcher {
         b.expectedSha256(sha256Base64);
       }
       try (PayloadConsumer c = b.build();
-          FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
+          FileChannel in = FileChannel.open(part, StandardOpenOption.READ,
+              LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buf = ByteBuffer.allocate(1 << 20);
         while (in.read(buf) > 0) {
           buf.flip();
@@ -258,6 +319,7 @@ public final class ExtensionFetcher {
         PayloadResult r = c.finish();
         PartitionVerifier.truncateAndVerify(image, r.newPartitionSize(), r.newPartitionSha256(),
             ErrorCode.EXTENSION_VERIFICATION_ERROR, "its image");
+        return r;
       }
     } catch (PayloadException x) {
       Files.deleteIfExists(staged);

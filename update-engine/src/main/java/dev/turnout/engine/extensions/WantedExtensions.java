@@ -1,10 +1,9 @@
 package dev.turnout.engine.extensions;
 
 import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.system.TextLines;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -83,13 +82,8 @@ public final class WantedExtensions {
     }
   }
 
+  /** The file's lines, a line that is not UTF-8 skipped with a WARN (as update.conf's). */
   private static List<String> lines(Path file) throws IOException {
-    try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return List.of();
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new IOException(file + " is not UTF-8 text", e);
-    }
+    return TextLines.read(file, LOG::warn).stream().map(TextLines.Line::text).toList();
   }
 }

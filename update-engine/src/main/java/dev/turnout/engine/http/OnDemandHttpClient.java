@@ -46,4 +46,19 @@ public final class OnDemandHttpClient implements Supplier<OkHttpClient> {
       c.connectionPool().evictAll();
     }
   }
+
+  /**
+   * Cancels every call under way on the current client (its sockets closed, so a thread blocked
+   * on a server that takes its time returns at once with an IOException): what a stopping daemon
+   * does so that it never waits on the network.
+   */
+  public void cancelAll() {
+    OkHttpClient c;
+    synchronized (this) {
+      c = client;
+    }
+    if (c != null) {
+      c.dispatcher().cancelAll();
+    }
+  }
 }

@@ -1,11 +1,7 @@
 package dev.turnout.engine.omaha;
 
+import dev.turnout.engine.system.TextLines;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,48 +34,21 @@ public final class KeyValueStore {
    */
   static Map<String, String> read(Path file, java.util.Set<String> known,
       java.util.function.Consumer<String> warn) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      if (Files.exists(file)) {
-        warn.accept(file + " is not a regular file; ignored");
-      }
-      return Map.of();
-    }
-    byte[] bytes = Files.readAllBytes(file);
     StringBuilder good = new StringBuilder();
-    int lineNo = 0;
-    int start = 0;
-    while (start <= bytes.length) {
-      int end = start;
-      while (end < bytes.length && bytes[end] != '\n') {
-        end++;
+    for (TextLines.Line l : TextLines.read(file, warn)) {
+      String line = l.text();
+      if (!line.isBlank() && line.indexOf('=') < 0 && !line.startsWith("#")) {
+        warn.accept(file + ":" + l.number() + ": not KEY=value; line skipped");
+        continue;
       }
-      lineNo++;
-      String line = utf8(bytes, start, end - start);
-      if (line == null) {
-        warn.accept(file + ":" + lineNo + ": not UTF-8 text; line skipped");
-      } else if (!line.isBlank() && line.indexOf('=') < 0 && !line.startsWith("#")) {
-        warn.accept(file + ":" + lineNo + ": not KEY=value; line skipped");
-      } else {
-        if (known != null && line.indexOf('=') > 0 && !known.contains(line.substring(0,
-            line.indexOf('=')))) {
-          warn.accept(file + ":" + lineNo + ": unknown key " + line.substring(0,
-              line.indexOf('=')) + " (ignored)");
-        }
-        good.append(line).append('\n');
+      if (known != null && line.indexOf('=') > 0 && !known.contains(line.substring(0,
+          line.indexOf('=')))) {
+        warn.accept(file + ":" + l.number() + ": unknown key " + line.substring(0,
+            line.indexOf('=')) + " (ignored)");
       }
-      start = end + 1;
+      good.append(line).append('\n');
     }
     return parse(good.toString());
-  }
-
-  private static String utf8(byte[] b, int off, int len) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b, off, len)).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 
   public static Map<String, String> parse(String text) {

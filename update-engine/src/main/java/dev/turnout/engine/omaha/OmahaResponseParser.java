@@ -131,6 +131,17 @@ final class OmahaResponseParser {
     if (sha256.isEmpty()) {
       throw invalid("the postinstall action has no sha256");
     }
+    if (!isBase64Sha256(sha256)) {
+      throw invalid("the postinstall action's sha256 \"" + shown(sha256)
+          + "\" is not a base64 SHA-256");
+    }
+    String version = manifest.getAttribute("version");
+    if (!VERSION.matcher(version).matches()) {
+      // The version names request URLs, staging files and extension images
+      // (oem-ID-VERSION.raw): "initial" or "1.2.3/../../x" would name the wrong ones.
+      throw invalid("the manifest version \"" + shown(version) + "\" is not a release version"
+          + " (dotted numbers, optionally +build)");
+    }
     int maxFailures = OmahaResponse.DEFAULT_MAX_FAILURE_COUNT_PER_URL;
     if (action.hasAttribute("MaxFailureCountPerUrl")) {
       try {
@@ -141,12 +152,17 @@ final class OmahaResponseParser {
     }
     List<OmahaResponse.Package> extra = new ArrayList<>();
     for (Element p : packages.subList(1, packages.size())) {
+      String hash256 = p.getAttribute("hash_sha256");
+      if (!hash256.isEmpty() && sha256Bytes(hash256) == null) {
+        throw invalid("package " + shown(p.getAttribute("name")) + " has a hash_sha256 \""
+            + shown(hash256) + "\" that is not a SHA-256 (64 hex digits or base64)");
+      }
       extra.add(new OmahaResponse.Package(p.getAttribute("name"),
           leadingLong(p.getAttribute("size")), p.getAttribute("hash"),
           sha256Bytes(p.getAttribute("hash_sha256")), "true".equals(p.getAttribute("required")),
           join(codebases, p.getAttribute("name"))));
     }
-    return new OmahaResponse(true, manifest.getAttribute("version"), urls, name, size, sha256,
+    return new OmahaResponse(true, version, urls, name, size, sha256,
         pkg.getAttribute("hash"), "true".equals(action.getAttribute("DisablePayloadBackoff")),
         maxFailures, "true".equals(action.getAttribute("IsDeltaPayload")), poll, extra, raw);
   }
@@ -263,6 +279,30 @@ final class OmahaResponseParser {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * A release version: dotted numbers (Flatcar's {@code 4081.2.0}), optionally with a build
+   * suffix of letters, digits, dots and dashes after {@code +} (its nightlies:
+   * {@code 4152.0.0+nightly-20241203-2100}); nothing that can climb a path or name a file that is
+   * not a version's.
+   */
+  static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile(
+      "[0-9]{1,9}(\\.[0-9]{1,9}){0,5}(\\+[0-9A-Za-z-]{1,64}(\\.[0-9A-Za-z-]{1,64}){0,8})?");
+
+  private static boolean isBase64Sha256(String s) {
+    try {
+      return Base64.getDecoder().decode(s).length == 32;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** A value from the server as a message shows it: printable, and not too long. */
+  private static String shown(String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return s.length() > 80 ? b + "..." : b.toString();
   }
 
   private static OmahaException invalid(String message) {

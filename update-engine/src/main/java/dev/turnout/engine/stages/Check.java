@@ -1,5 +1,6 @@
 package dev.turnout.engine.stages;
 
+import dev.turnout.engine.http.Redacted;
 import dev.turnout.engine.omaha.OmahaClient;
 import dev.turnout.engine.omaha.OmahaException;
 import dev.turnout.engine.omaha.OmahaParams;
@@ -9,7 +10,6 @@ import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.state.RollbackGuard;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.engine.http.Redacted;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
 import java.time.Clock;
@@ -67,7 +67,8 @@ public final class Check implements Stage {
       }
       LOG.info("Posting an Omaha request to {}", Redacted.url(p.server()));
       response = omaha.updateCheck(p.server(), request);
-      LOG.info("Omaha request response: {}", response.rawXml().replace("\n", ""));
+      LOG.info("Omaha request response: {}",
+          Redacted.text(response.rawXml().replace("\n", "")));
       prefs.setString(PrefKeys.FULL_RESPONSE, response.rawXml());
     } catch (OmahaException e) {
       throw e.toUpdateException();

@@ -5,7 +5,10 @@ import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.state.ResumeStore;
 import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.state.StatusStore;
+import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateException;
+import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
@@ -20,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * (so a restarted daemon knows a reboot is pending and never marks the old slot good),
  * {@code previous-version} = the running version (the next check reports it as 3/2), the version
  * for the rollback guard, the resume state cleared; then Omaha's event 3/1 (install complete).
+ * What {@code GetStatus} will say (the version and size awaiting the reboot) is kept before the
+ * marker and before the event: a daemon killed while the server takes its time with the event
+ * starts again saying the right thing.
  */
 public final class Report implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(Report.class);
@@ -28,12 +34,15 @@ public final class Report implements Stage {
   private final Prefs prefs;
   private final ResumeStore resume;
   private final RollbackGuard rollbacks;
+  private final StatusStore status;
 
-  public Report(SystemPaths paths, Prefs prefs, ResumeStore resume, RollbackGuard rollbacks) {
+  public Report(SystemPaths paths, Prefs prefs, ResumeStore resume, RollbackGuard rollbacks,
+      StatusStore status) {
     this.paths = paths;
     this.prefs = prefs;
     this.resume = resume;
     this.rollbacks = rollbacks;
+    this.status = status;
   }
 
   @Override
@@ -43,6 +52,8 @@ public final class Report implements Stage {
 
   @Override
   public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
+    status.save(new EngineStatus(plan.checkedAt(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
+        plan.response().version(), plan.response().size()));
     try {
       touch(paths.resolve("/run/reboot-required"));
       touch(paths.updateCompletedMarker());

@@ -1,6 +1,7 @@
 package dev.turnout.engine.state;
 
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateStatus;
 import java.io.IOException;
@@ -17,6 +18,10 @@ public final class StatusStore {
   static final String LAST_CHECKED = "turnout-last-checked-time";
   static final String NEW_VERSION = "turnout-new-version";
   static final String NEW_SIZE = "turnout-new-size";
+  static final String LAST_ERROR_CODE = "turnout-last-error-code";
+  static final String LAST_ERROR_WIRE = "turnout-last-error-wire-code";
+  static final String LAST_ERROR_TIME = "turnout-last-error-time";
+  static final String LAST_ERROR_MESSAGE = "turnout-last-error-message";
 
   private final Prefs prefs;
   /** The last checked time in prefs, as this daemon last read or wrote it (-1: not known). */
@@ -60,6 +65,39 @@ public final class StatusStore {
       }
     } catch (IOException e) {
       LOG.warn("cannot keep the status: {}", e.getMessage());
+    }
+  }
+
+  /** Keeps the last failed attempt, which {@code -status -json} shows however long ago it was. */
+  public void saveLastError(AttemptOutcome e) {
+    if (e.result() != AttemptOutcome.Result.ERROR || e.code() == null) {
+      return;
+    }
+    try {
+      prefs.setString(LAST_ERROR_MESSAGE, e.message());
+      prefs.setLong(LAST_ERROR_WIRE, e.wireCode());
+      prefs.setLong(LAST_ERROR_TIME, e.time());
+      prefs.setLong(LAST_ERROR_CODE, e.code().code); // last: it says the others are whole
+    } catch (IOException x) {
+      LOG.warn("cannot keep the last error: {}", x.getMessage());
+    }
+  }
+
+  /** The last failed attempt an earlier daemon kept, or {@link AttemptOutcome#NONE}. */
+  public AttemptOutcome loadLastError() {
+    try {
+      long code = prefs.getLong(LAST_ERROR_CODE, -1, -1, Integer.MAX_VALUE);
+      var errorCode = dev.turnout.payload.ErrorCode.of((int) code);
+      if (errorCode.isEmpty()) {
+        return AttemptOutcome.NONE;
+      }
+      return new AttemptOutcome(0, AttemptOutcome.Result.ERROR,
+          prefs.getLong(LAST_ERROR_TIME, 0, 0, Long.MAX_VALUE / 2), errorCode.get(),
+          (int) prefs.getLong(LAST_ERROR_WIRE, 0, 0, Integer.MAX_VALUE),
+          prefs.getString(LAST_ERROR_MESSAGE).orElse(""));
+    } catch (IOException e) {
+      LOG.warn("cannot read the last error: {}", e.getMessage());
+      return AttemptOutcome.NONE;
     }
   }
 }

@@ -62,4 +62,46 @@ class CheckSchedulerTest {
       assertThat(next).isBetween(CheckScheduler.MAX_POLL / 2L, CheckScheduler.MAX_POLL * 3L / 2);
     }
   }
+
+  @Test
+  void aKeptNextCheckFarInTheFutureIsNotBelievedAndChecksResume() throws Exception {
+    // A clock that was years ahead when the time was kept: without a bound, every activation
+    // would say "due in 2305928280 s" and never check again.
+    dev.turnout.engine.fakes.FakeNode node = new dev.turnout.engine.fakes.FakeNode(dir);
+    long now = node.clock.instant().getEpochSecond();
+    node.prefs.setLong(CheckScheduler.NEXT_CHECK, now + 2_305_928_280L);
+    CheckScheduler s = new CheckScheduler(node.timers, new Random(3),
+        node.attempter(node.stages()), node.prefs, node.clock);
+    s.start(java.time.Duration.ofSeconds(5));
+    assertThat(s.checkPending()).as("a check is scheduled").isTrue();
+    assertThat(node.timers.waiting()).contains(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aKeptNextCheckWithinTheLongestIntervalIsWaitedFor() throws Exception {
+    dev.turnout.engine.fakes.FakeNode node = new dev.turnout.engine.fakes.FakeNode(dir);
+    long now = node.clock.instant().getEpochSecond();
+    node.prefs.setLong(CheckScheduler.NEXT_CHECK, now + 45 * 60);
+    CheckScheduler s = new CheckScheduler(node.timers, new Random(3),
+        node.attempter(node.stages()), node.prefs, node.clock);
+    s.start(java.time.Duration.ofSeconds(5));
+    assertThat(s.checkPending()).isFalse();
+  }
+
+  @Test
+  void theBackoffAgainstAFailingServerGoesOnAcrossDaemons() throws Exception {
+    dev.turnout.engine.fakes.FakeNode node = new dev.turnout.engine.fakes.FakeNode(dir);
+    CheckScheduler fresh = new CheckScheduler(node.timers, new Random(3), null, node.prefs,
+        node.clock);
+    long first = fresh.nextInterval(503, OptionalInt.empty()).toSeconds();
+    assertThat(first).isBetween(45 * 60L, 135 * 60L); // 90 min +- 45
+    // The daemon exits idle with 90 min kept; the next one doubles it again.
+    node.prefs.setLong(CheckScheduler.INTERVAL, 90 * 60);
+    CheckScheduler next = new CheckScheduler(node.timers, new Random(3), null, node.prefs,
+        node.clock);
+    assertThat(next.nextInterval(503, OptionalInt.empty()).toSeconds())
+        .isBetween(90 * 60L, 270 * 60L); // 180 min +- 90
+  }
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 }

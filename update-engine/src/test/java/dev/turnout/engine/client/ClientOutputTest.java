@@ -78,4 +78,12 @@ class ClientOutputTest {
     }
     assertThat(UpdateStatus.UPDATED_NEED_REBOOT.ordinal()).isEqualTo(6);
   }
+
+  @Test
+  void aStatusStringWithANewlineNeverAddsALine() {
+    String out = UpdateEngineClient.lines(new Manager.Status<>(1700000000L, 0.0,
+        "UPDATE_STATUS_IDLE\nNEW_VERSION=6666.0.0", "1.2.3\u001b[31m", 0L));
+    assertThat(out).hasLineCount(5).contains("CURRENT_OP=UPDATE_STATUS_IDLE NEW_VERSION=6666.0.0\n")
+        .contains("NEW_VERSION=1.2.3 [31m\n").doesNotContain("\u001b");
+  }
 }

@@ -43,4 +43,20 @@ class WantedExtensionsTest {
     assertThat(new Extension(Extension.Kind.FLATCAR, "nvidia-drivers-535").fileName("1.2.3"))
         .isEqualTo("flatcar-nvidia-drivers-535-1.2.3.raw");
   }
+
+  @Test
+  void aLineThatIsNotUtf8IsSkippedNotFatal() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    java.nio.file.Path conf = node.paths.resolve("/etc/flatcar/enabled-sysext.conf");
+    java.nio.file.Files.createDirectories(conf.getParent());
+    java.nio.file.Files.write(conf, new byte[] {'z', 'f', 's', '\n', (byte) 0xff, 'x', '\n',
+        'p', 'o', 'd', 'm', 'a', 'n', '\n'});
+    java.nio.file.Path release = node.paths.resolve("/usr/share/oem/oem-release");
+    java.nio.file.Files.createDirectories(release.getParent());
+    java.nio.file.Files.write(release, new byte[] {'N', 'A', 'M', 'E', '=', (byte) 0xc3, '\n',
+        'I', 'D', '=', 'a', 'z', 'u', 'r', 'e', '\n'});
+    node.write("/oem/sysext/active-oem-azure", "");
+    assertThat(WantedExtensions.read(node.paths)).extracting(Extension::id)
+        .containsExactly("oem-azure", "flatcar-zfs", "flatcar-podman");
+  }
 }

@@ -71,7 +71,7 @@ public final class FakeNode {
     resume = new ResumeStore(prefs);
     rollbacks = new RollbackGuard(prefs, clock);
     params = new OmahaParamsLoader(paths, prefs, "x86_64");
-    extensionStore = new ExtensionStore(paths);
+    extensionStore = new ExtensionStore(paths, prefs);
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=1.0.0\n"
         + "FLATCAR_RELEASE_BOARD=amd64-usr\n");
     write("/etc/flatcar/update.conf", "SERVER=" + SERVER + "\nGROUP=stable\n");
@@ -104,7 +104,8 @@ public final class FakeNode {
             extensionStore, new ExtensionFetcher.Tuning(tuning.maxRetries(), tuning.retryDelay(),
                 1), timers), new ExtensionLedger(prefs)),
         new Postinstall(paths, hooks, resume), new SetActive(disks),
-        new PruneExtensions(extensionStore), new Report(paths, prefs, resume, rollbacks));
+        new PruneExtensions(extensionStore), new Report(paths, prefs, resume, rollbacks,
+            new dev.turnout.engine.state.StatusStore(prefs)));
   }
 
   public UpdateAttempter attempter(Stages stages) {

@@ -142,4 +142,25 @@ class OmahaResponseParserTest {
     assertThat(OmahaResponseParser.leadingLong("abc")).isZero();
     assertThat(OmahaResponseParser.leadingLong("-5")).isEqualTo(-5);
   }
+
+  @Test
+  void aVersionThatIsNotAReleaseVersionIsAnInvalidResponse() throws Exception {
+    for (String v : new String[] {"initial", "3732.0.0/../../x", "", "3732..0", "../3732",
+        "3732.0.0+a/b", "3732.0.0 ", "x3732"}) {
+      rejected(Fixtures.UPDATE.replace("version=\"3732.0.0\"", "version=\"" + v + "\""), 34,
+          "is not a release version");
+    }
+    assertThat(parse(Fixtures.UPDATE.replace("version=\"3732.0.0\"",
+        "version=\"3760.0.0+nightly-20231031-2100\"")).version())
+        .as("Flatcar's nightlies").isEqualTo("3760.0.0+nightly-20231031-2100");
+  }
+
+  @Test
+  void aMalformedHashThatIsPresentIsAnInvalidResponseNotAnAbsentOne() {
+    rejected(Fixtures.UPDATE.replace(
+        "3aed3129de50b959a97e4913ba485bd60e72d2bb6aa377d5ed404103f0680043", "3aed31"), 34,
+        "oem-azure.gz has a hash_sha256 \"3aed31\" that is not a SHA-256");
+    rejected(Fixtures.UPDATE.replace("stLG3U/o4Ar8TMHFwT/RWB0iNkaWOO6QtLrq6+AHBbA=", "not-used"),
+        34, "sha256 \"not-used\" is not a base64 SHA-256");
+  }
 }

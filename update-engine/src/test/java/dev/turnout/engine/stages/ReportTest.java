@@ -21,7 +21,8 @@ class ReportTest {
     InstallPlan done = node.checked(new TestRelease(dir, "1.1.0", 8192))
         .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), null);
     List<OmahaEvent> events = new ArrayList<>();
-    new Report(node.paths, node.prefs, node.resume, node.rollbacks).run(done, new StageSink() {
+    new Report(node.paths, node.prefs, node.resume, node.rollbacks,
+        new dev.turnout.engine.state.StatusStore(node.prefs)).run(done, new StageSink() {
       @Override
       public void event(OmahaEvent event) {
         events.add(event);
@@ -38,5 +39,34 @@ class ReportTest {
     // Coming back on 1.0.0 later is then a rollback of 1.1.0.
     node.rollbacks.rolledBack("1.0.0");
     assertThat(node.rollbacks.refusal("1.1.0")).isPresent();
+  }
+
+  @Test
+  void whatGetStatusWillSayIsKeptBeforeTheEventThatMayHang() throws Exception {
+    FakeNode node = new FakeNode(dir);
+    InstallPlan done = node.checked(new TestRelease(dir, "1.1.0", 8192))
+        .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), null);
+    dev.turnout.engine.state.StatusStore store = new dev.turnout.engine.state.StatusStore(
+        node.prefs);
+    List<dev.turnout.engine.status.EngineStatus> seenAtTheEvent = new ArrayList<>();
+    new Report(node.paths, node.prefs, node.resume, node.rollbacks, store).run(done,
+        new StageSink() {
+          @Override
+          public void event(OmahaEvent event) {
+            // kill -9 now: a daemon started afresh loads what was kept
+            seenAtTheEvent.add(new dev.turnout.engine.state.StatusStore(node.prefs).load(
+                java.nio.file.Files.exists(node.paths.updateCompletedMarker())));
+          }
+
+          @Override
+          public void downloaded(long bytes, long total) {}
+        });
+    assertThat(seenAtTheEvent).singleElement().satisfies(s -> {
+      assertThat(s.operation()).isEqualTo(
+          dev.turnout.engine.status.UpdateStatus.UPDATED_NEED_REBOOT);
+      assertThat(s.newVersion()).isEqualTo("1.1.0");
+      assertThat(s.newSize()).isEqualTo(done.response().size());
+      assertThat(s.lastCheckedTime()).isEqualTo(done.checkedAt());
+    });
   }
 }
