@@ -90,7 +90,7 @@ public final class UpdateAttempter implements AutoCloseable {
         new Step(FINALIZING, s.pruneExtensions()),
         new Step(FINALIZING, s.report()));
     this.board = new StatusBoard(parts.statusStore().load(
-        Files.exists(parts.paths().updateCompletedMarker())), parts.clock());
+        parts.statusStore().rebootPending(parts.paths())), parts.clock());
     board.addListener(parts.statusStore()::save);
     lastError = parts.statusStore().loadLastError();
   }

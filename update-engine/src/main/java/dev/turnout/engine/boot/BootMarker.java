@@ -2,6 +2,7 @@ package dev.turnout.engine.boot;
 
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.state.StatusStore;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.SystemPaths;
@@ -116,28 +117,11 @@ public final class BootMarker {
     }
   }
 
-  /**
-   * An installed update awaits its reboot: the completion marker in {@code /run}, written in this
-   * boot. A marker from another boot (a {@code /run} that outlived its boot) awaits nothing.
-   */
   private boolean awaitingReboot() {
-    if (!Files.exists(paths.updateCompletedMarker())) {
-      return false;
-    }
-    String boot = bootId();
-    try {
-      String installed = prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse("");
-      return boot.isEmpty() || installed.isEmpty() || installed.equals(boot);
-    } catch (IOException e) {
-      return true;
-    }
+    return StatusStore.rebootPending(paths, prefs);
   }
 
   private String bootId() {
-    try {
-      return Files.readString(paths.resolve("/proc/sys/kernel/random/boot_id")).strip();
-    } catch (IOException e) {
-      return "";
-    }
+    return paths.bootId();
   }
 }

@@ -1,9 +1,11 @@
 package dev.turnout.engine.state;
 
+import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.SystemPaths;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,5 +101,33 @@ public final class StatusStore {
       LOG.warn("cannot read the last error: {}", e.getMessage());
       return AttemptOutcome.NONE;
     }
+  }
+
+  /**
+   * Whether an installed update awaits its reboot: the completion marker in {@code /run}, written
+   * in this boot. A marker from another boot (a {@code /run} that outlived it) awaits nothing:
+   * the boot ID kept at install decides, not {@code /run} alone.
+   */
+  public static boolean rebootPending(SystemPaths paths, Prefs prefs) {
+    if (!java.nio.file.Files.exists(paths.updateCompletedMarker())) {
+      return false;
+    }
+    String boot = paths.bootId();
+    try {
+      String installed = prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse("");
+      boolean pending = boot.isEmpty() || installed.isEmpty() || installed.equals(boot);
+      if (!pending) {
+        LOG.info("{} is from boot {}, not this one ({}): no update awaits a reboot",
+            paths.updateCompletedMarker(), installed, boot);
+      }
+      return pending;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** {@link #rebootPending(SystemPaths, Prefs)} on this store's prefs. */
+  public boolean rebootPending(SystemPaths paths) {
+    return rebootPending(paths, prefs);
   }
 }

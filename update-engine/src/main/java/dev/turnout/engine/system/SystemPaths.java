@@ -50,6 +50,15 @@ public final class SystemPaths {
     return resolve("/run/update_engine_autoupdate_completed");
   }
 
+  /** This boot's ID ({@code /proc/sys/kernel/random/boot_id}), or empty when it cannot be read. */
+  public String bootId() {
+    try {
+      return java.nio.file.Files.readString(resolve("/proc/sys/kernel/random/boot_id")).strip();
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   public Path prefsDir() {
     return resolve("/var/lib/update_engine/prefs");
   }

@@ -52,4 +52,23 @@ class StatusStoreTest {
     assertThat(e.time()).isEqualTo(1_700_000_200L);
     assertThat(e.message()).isEqualTo("the update server answered 503");
   }
+
+  @Test
+  void aCompletionMarkerOutlivingItsBootIsNoPendingReboot() throws Exception {
+    Path root = java.nio.file.Files.createDirectories(dir.resolve("root"));
+    dev.turnout.engine.system.SystemPaths paths = new dev.turnout.engine.system.SystemPaths(root);
+    Prefs prefs = new Prefs(dir.resolve("prefs"));
+    java.nio.file.Files.createDirectories(paths.updateCompletedMarker().getParent());
+    java.nio.file.Files.createFile(paths.updateCompletedMarker());
+    java.nio.file.Path bootId = paths.resolve("/proc/sys/kernel/random/boot_id");
+    java.nio.file.Files.createDirectories(bootId.getParent());
+    java.nio.file.Files.writeString(bootId, "aaaa\n");
+    prefs.setString(dev.turnout.engine.prefs.PrefKeys.INSTALLED_BOOT_ID, "aaaa");
+    assertThat(StatusStore.rebootPending(paths, prefs)).as("installed in this boot").isTrue();
+    java.nio.file.Files.writeString(bootId, "bbbb\n");
+    assertThat(StatusStore.rebootPending(paths, prefs)).as("another boot").isFalse();
+    StatusStore store = new StatusStore(prefs);
+    store.save(new EngineStatus(5, 1.0, UpdateStatus.UPDATED_NEED_REBOOT, "9.9.9", 1));
+    assertThat(store.load(store.rebootPending(paths)).operation()).isEqualTo(UpdateStatus.IDLE);
+  }
 }
