@@ -79,6 +79,16 @@ final class FaultServer implements AutoCloseable {
     this.wrongPayload = p;
   }
 
+  private volatile String holdOmaha;
+
+  /**
+   * Never answer an Omaha request whose body contains {@code text} (an event, say): the
+   * connection is held open until the server closes.
+   */
+  void holdOmahaContaining(String text) {
+    holdOmaha = text;
+  }
+
   /** Answer every Omaha request with these bytes instead of the lab server's. */
   void omahaBody(byte[] body) {
     this.omahaOverride = body;
@@ -130,6 +140,15 @@ final class FaultServer implements AutoCloseable {
       String path = requestLine[1];
       OutputStream out = s.getOutputStream();
       if (path.startsWith("/v1/update")) {
+        String hold = holdOmaha;
+        if (hold != null && new String(body, java.nio.charset.StandardCharsets.UTF_8)
+            .contains(hold)) {
+          record("omaha held");
+          while (!closed) {
+            Thread.sleep(50);
+          }
+          return;
+        }
         record("omaha " + method);
         byte[] answer = omahaOverride != null ? omahaOverride
             : forward(method, path, body, null).body;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnout.gpt.GptDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +65,42 @@ class HardeningThreeTest extends RigTest {
     Proc.Result show = Proc.run(LONG, Map.of(), tool("cgpt").toString(), "show", "-i", "2", "-l",
         img.toString());
     assertThat(show.out()).isEqualTo("mine\n");
+  }
+
+  /**
+   * 14: a server that never answers the install-complete event: SIGTERM ends the daemon without
+   * waiting on it, and the daemon started after says what was installed.
+   */
+  @Test
+  void aStopDuringTheInstalledEventDoesNotWaitAndTheStatusSurvives() throws Exception {
+    Release release = new Release(dir, "3900.0.0", 3_000_000);
+    FaultServer f = serveWithFaults(release);
+    f.holdOmahaContaining("eventtype=\"3\" eventresult=\"1\"");
+    // The network timeouts of a node (not the rig's short ones): a stop that waited on the
+    // server would wait for them.
+    Proc d = Proc.start(dir.resolve("daemon.log"), bus.env(), tool("update_engine").toString(),
+        "-foreground", "-logtostderr", "--root", machine.root.toString(), "--disk",
+        machine.disk.toString(), "--first-check-delay", "3600", "--mark-good-delay", "3600",
+        "--low-speed-time", "120", "--connect-timeout", "120");
+    started.add(d);
+    d.await(LONG, "the bus name", l -> l.contains("owning com.coreos.update1"));
+    assertThat(client("-check_for_update").exit()).isZero();
+    long end = System.nanoTime() + LONG.toNanos();
+    while (!f.log().contains("omaha held")) {
+      assertThat(System.nanoTime()).as("the held install-complete event").isLessThan(end);
+      Thread.sleep(50);
+    }
+    long t0 = System.nanoTime();
+    d.process.destroy(); // SIGTERM
+    assertThat(d.waitFor(Duration.ofSeconds(60))).as("exit status after SIGTERM").isEqualTo(143);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the stop did not wait on the"
+        + " server's 120 s").isLessThan(Duration.ofSeconds(30));
+    assertThat(d.log()).doesNotContain("cannot keep the status");
+
+    daemon("again", 3600);
+    String status = client("-status").out();
+    assertThat(status).contains("CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n")
+        .contains("NEW_VERSION=3900.0.0\n").doesNotContain("LAST_CHECKED_TIME=0\n")
+        .doesNotContain("NEW_SIZE=0\n");
   }
 }

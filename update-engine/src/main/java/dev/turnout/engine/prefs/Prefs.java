@@ -95,7 +95,23 @@ public final class Prefs {
     return clamped;
   }
 
+  /**
+   * Writes {@code key} whole or not at all (temp file, force, rename, directory forced). A write
+   * is never cut short by an interrupt (a stopping daemon interrupts its attempt): the
+   * interrupt is kept for after it, so what the attempt got to record is on disk.
+   */
   public void setBytes(String key, byte[] value) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      write(key, value);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void write(String key, byte[] value) throws IOException {
     Path target = file(key);
     Durable.createDirectories(dir);
     if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {

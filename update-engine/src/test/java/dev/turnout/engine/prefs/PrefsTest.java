@@ -71,4 +71,19 @@ class PrefsTest {
     assertThat(p.getString("previous-version")).hasValue("1.0.0");
     assertThat(dir.resolve("broken/previous-version")).isRegularFile();
   }
+
+  @org.junit.jupiter.api.Test
+  void aWriteIsNotCutShortByAnInterruptWhichIsKeptForAfter(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    Prefs p = new Prefs(tmp);
+    Thread.currentThread().interrupt(); // as a stopping daemon's shutdownNow does
+    try {
+      p.setString("turnout-new-version", "9.9.9");
+      org.assertj.core.api.Assertions.assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    org.assertj.core.api.Assertions.assertThat(p.getString("turnout-new-version"))
+        .hasValue("9.9.9");
+  }
 }
