@@ -1,0 +1,27 @@
+package dev.turnout.reboot;
+
+import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.system.SystemPaths;
+import java.io.IOException;
+
+/**
+ * This boot is good when Turnout's engine has marked its slot good in it: the boot ID it keeps
+ * in prefs ({@code turnout-marked-good-boot-id}) is this boot's.
+ */
+final class EngineBootHealth implements Coordinator.BootHealth {
+  private final SystemPaths paths;
+  private final Prefs prefs;
+
+  EngineBootHealth(SystemPaths paths) {
+    this.paths = paths;
+    this.prefs = new Prefs(paths.prefsDir());
+  }
+
+  @Override
+  public boolean bootedGood() throws IOException {
+    String boot = paths.bootId();
+    return !boot.isEmpty() && boot.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID)
+        .orElse(""));
+  }
+}
