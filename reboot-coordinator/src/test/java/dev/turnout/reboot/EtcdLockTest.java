@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import dev.turnout.testing.Etcd;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class EtcdLockTest {
   @Test
   void theStoredBytesAreLocksmithsV3Values() throws Exception {
     OkHttpClient http = Tls.client(null, null, null);
-    try (Etcd etcd = Etcd.start(dir).awaitReady(http)) {
+    try (Etcd etcd = Etcd.start(dir).awaitReady()) {
       EtcdLock l = lock(http, etcd.endpoint, "");
       String key = "coreos.com/updateengine/rebootlock/semaphore";
       l.init();
@@ -71,7 +72,7 @@ class EtcdLockTest {
   @Test
   void compareAndSwapConflictsAreRetriedNotFailed() throws Exception {
     OkHttpClient http = Tls.client(null, null, null);
-    try (Etcd etcd = Etcd.start(dir).awaitReady(http)) {
+    try (Etcd etcd = Etcd.start(dir).awaitReady()) {
       lock(http, etcd.endpoint, "").setMax(8);
       ExecutorService pool = Executors.newFixedThreadPool(8);
       try {
@@ -98,7 +99,7 @@ class EtcdLockTest {
   @Test
   void aDeadEtcdIsAnIoErrorAndTheNextEndpointIsTried() throws Exception {
     OkHttpClient http = Tls.client(null, null, null);
-    try (Etcd etcd = Etcd.start(dir).awaitReady(http)) {
+    try (Etcd etcd = Etcd.start(dir).awaitReady()) {
       String dead = "http://127.0.0.1:" + Etcd.freePort();
       EtcdLock both = new EtcdLock(new EtcdClient(http, List.of(dead, etcd.endpoint), "", ""),
           "", new Random(1), Thread::sleep);
@@ -106,7 +107,7 @@ class EtcdLockTest {
       etcd.stop();
       assertThatThrownBy(() -> both.unlock(A)).isInstanceOf(java.io.IOException.class);
       etcd.restart();
-      etcd.awaitReady(http);
+      etcd.awaitReady();
       both.unlock(A);
       assertThat(both.holds(A)).hasValue(false);
     }
@@ -128,8 +129,8 @@ class EtcdLockTest {
     Path clientKey = Files.writeString(dir.resolve("client.key"), client.privateKeyPkcs1Pem());
 
     OkHttpClient caOnly = Tls.client(caPem, null, null);
-    try (Etcd etcd = Etcd.start(dir.resolve("a"), serverPem, serverKey, null, false)
-        .awaitReady(caOnly)) {
+    try (Etcd etcd = Etcd.start(dir.resolve("a"), serverPem, serverKey, null)
+        .awaitReady()) {
       lock(caOnly, etcd.endpoint, "").lock(A);
       assertThat(lock(caOnly, etcd.endpoint, "").holds(A)).hasValue(true);
       assertThatThrownBy(() -> lock(Tls.client(null, null, null), etcd.endpoint, "").lock(B))
@@ -137,8 +138,8 @@ class EtcdLockTest {
           .isInstanceOf(java.io.IOException.class);
     }
     OkHttpClient withCert = Tls.client(caPem, clientPem, clientKey);
-    try (Etcd etcd = Etcd.start(dir.resolve("b"), serverPem, serverKey, caPem, false)
-        .awaitReady(withCert)) {
+    try (Etcd etcd = Etcd.start(dir.resolve("b"), serverPem, serverKey, caPem)
+        .awaitReady()) {
       lock(withCert, etcd.endpoint, "").lock(A);
       assertThatThrownBy(() -> lock(caOnly, etcd.endpoint, "").lock(B))
           .as("no client certificate").isInstanceOf(java.io.IOException.class);
@@ -148,7 +149,7 @@ class EtcdLockTest {
   @Test
   void aUsernameAndPasswordGetAToken() throws Exception {
     OkHttpClient http = Tls.client(null, null, null);
-    try (Etcd etcd = Etcd.start(dir).awaitReady(http)) {
+    try (Etcd etcd = Etcd.start(dir).awaitReady()) {
       etcd.ctl("user", "add", "root", "--new-user-password=r00t-secret");
       try {
         etcd.ctl("role", "add", "root");

@@ -3,6 +3,7 @@ package dev.turnout.reboot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnout.testing.Etcd;
 import java.nio.file.Path;
 import java.util.List;
 import okhttp3.OkHttpClient;
@@ -17,7 +18,7 @@ class FleetLockTest {
   void preRebootIsReentrantSlotsFillAndSteadyStateReleases() throws Exception {
     Etcd.require();
     OkHttpClient http = Tls.client(null, null, null);
-    try (Etcd etcd = Etcd.start(dir).awaitReady(http);
+    try (Etcd etcd = Etcd.start(dir).awaitReady();
         FleetLockServer server = new FleetLockServer(new EtcdClient(http,
             List.of(etcd.endpoint), "", ""), 2)) {
       FleetLock lock = new FleetLock(http, server.base() + "/", ""); // a trailing slash works

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.turnout.engine.system.SystemPaths;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.turnout.testing.Etcd;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +83,7 @@ class FleetRebootTest {
       throws Exception {
     Etcd.require();
     OkHttpClient http = Tls.client(null, null, null);
-    try (Etcd etcd = Etcd.start(dir).awaitReady(http)) {
+    try (Etcd etcd = Etcd.start(dir).awaitReady()) {
       EtcdLock admin = new EtcdLock(new EtcdClient(http, List.of(etcd.endpoint), "", ""), "",
           new Random(1), Thread::sleep);
       admin.setMax(2);

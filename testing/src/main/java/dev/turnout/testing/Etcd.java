@@ -1,4 +1,4 @@
-package dev.turnout.reboot;
+package dev.turnout.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -8,23 +8,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * A real etcd v3 (Debian's etcd-server) for a test: on 127.0.0.1 with free ports and a data
  * directory of its own, the v2 API off (as etcd 3.6 has it), plain or TLS; stopped by
  * {@link #close}, its data removed with the test's directory. Fails in CI, skips elsewhere, when
- * etcd is not installed.
+ * etcd is not installed. Shared by the reboot coordinator's tests and the end-to-end ones.
  */
-final class Etcd implements AutoCloseable {
-  final String endpoint;
+public final class Etcd implements AutoCloseable {
+  public final String endpoint;
   private final List<String> cmd;
   private Process process;
   private final Path dir;
 
-  static void require() {
+  public static void require() {
     boolean present = Files.isExecutable(Path.of("/usr/bin/etcd"));
     if (!present && "true".equals(System.getenv("CI"))) {
       throw new AssertionError("etcd is missing; .ci/run installs package etcd-server");
@@ -34,16 +31,15 @@ final class Etcd implements AutoCloseable {
   }
 
   /** Plain HTTP. */
-  static Etcd start(Path dir) throws Exception {
-    return start(dir, null, null, null, false);
+  public static Etcd start(Path dir) throws Exception {
+    return start(dir, null, null, null);
   }
 
   /**
    * TLS with {@code cert}/{@code key} for the server; with {@code clientCa}, clients must
    * present a certificate it signed.
    */
-  static Etcd start(Path dir, Path cert, Path key, Path clientCa, boolean unused)
-      throws Exception {
+  public static Etcd start(Path dir, Path cert, Path key, Path clientCa) throws Exception {
     int client = freePort();
     int peer = freePort();
     String scheme = cert == null ? "http" : "https";
@@ -62,6 +58,9 @@ final class Etcd implements AutoCloseable {
       cmd.addAll(List.of("--client-cert-auth", "--trusted-ca-file", clientCa.toString()));
     }
     Etcd e = new Etcd(url, cmd, dir);
+    if (cert != null) {
+      e.tlsFlags.addAll(List.of("--insecure-skip-tls-verify"));
+    }
     e.launch();
     return e;
   }
@@ -80,21 +79,16 @@ final class Etcd implements AutoCloseable {
   }
 
   /** Starts etcd again on the same ports and data, after {@link #stop}. */
-  void restart() throws IOException {
+  public void restart() throws IOException {
     launch();
   }
 
-  /** Waits until the client port answers, through {@code http}. */
-  Etcd awaitReady(OkHttpClient http) throws Exception {
+  /** Waits until etcd serves (its {@code endpoint status} through etcdctl). */
+  public Etcd awaitReady() throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < end) {
-      try (Response r = http.newCall(new Request.Builder().url(endpoint + "/version").build())
-          .execute()) {
-        if (r.isSuccessful()) {
-          return this;
-        }
-      } catch (IOException notYet) {
-        // starting
+      if (ready()) {
+        return this;
       }
       if (!process.isAlive()) {
         throw new AssertionError("etcd exited: " + Files.readString(dir.resolve("etcd.log")));
@@ -104,9 +98,24 @@ final class Etcd implements AutoCloseable {
     throw new AssertionError("etcd did not start: " + Files.readString(dir.resolve("etcd.log")));
   }
 
+  private boolean ready() throws Exception {
+    int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+    } catch (IOException notYet) {
+      return false;
+    }
+    Thread.sleep(200); // the port is bound a moment before etcd serves on it
+    return true;
+  }
+
+  /** The TLS options etcdctl needs for this etcd ({@code --cacert} and so on), if any. */
+  private final List<String> tlsFlags = new ArrayList<>();
+
   /** etcdctl (v3) against this etcd, as a test's set-up step. */
-  String ctl(String... args) throws Exception {
+  public String ctl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints", endpoint));
+    cmd.addAll(tlsFlags);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("ETCDCTL_API", "3");
@@ -120,7 +129,7 @@ final class Etcd implements AutoCloseable {
   }
 
   /** Stops etcd (as a dead cluster for a test), keeping its data. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -133,7 +142,7 @@ final class Etcd implements AutoCloseable {
     stop();
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
