@@ -105,6 +105,11 @@ class RebootCoordinatorTest extends RigTest {
     assertThat(machine.path("/run/update-engine/coordinator.conf")).content()
         .contains("NAME=turnout-rebootd\n").contains("STRATEGY=etcd-lock\n")
         .contains("STATE=rebooting\n").containsPattern("LOCK_HELD_SINCE=[0-9]+\n");
+    Proc.Result json = Proc.run(LONG, bus.env(), tool("update_engine_client").toString(),
+        "-status", "-json", "--root", machine.root.toString());
+    assertThat(json.out()).as(json.err()).containsPattern("\"reboot_coordinator\":\\{\"name\":"
+        + "\"turnout-rebootd\",\"strategy\":\"etcd-lock\",\"state\":\"rebooting\","
+        + "\"window\":null,\"lock_held_since\":[0-9]+\\}");
     assertThat(etcd.ctl("get", "coreos.com/updateengine/rebootlock/semaphore",
         "--print-value-only").strip()).isEqualTo("{\"semaphore\":0,\"max\":1,\"holders\":[\""
         + MACHINE_ID + "\"]}");

@@ -20,15 +20,19 @@ public final class RebootdMain {
   public static void main(String[] args) {
     Path root = Path.of("/");
     boolean waitForSignal = false;
+    boolean stay = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--root" -> root = Path.of(args[++i]);
         case "--wait" -> waitForSignal = true;
+        case "--stay" -> stay = true;
         case "--help", "-h" -> {
-          System.out.println("usage: turnout-rebootd [--root DIR] [--wait]\n"
+          System.out.println("usage: turnout-rebootd [--root DIR] [--wait] [--stay]\n"
               + "Coordinates this node's reboot after an update (REBOOT_STRATEGY in"
               + " /etc/flatcar/update.conf: reboot, etcd-lock, fleetlock, off).\n"
-              + "--wait  wait for the update engine's reboot-needed signal, as locksmithd");
+              + "--wait  wait for the update engine's reboot-needed signal, as locksmithd\n"
+              + "--stay  once the reboot is asked for (or while an update marker is there),"
+              + " stay until stopped, so a path unit does not start it again");
           return;
         }
         default -> {
@@ -38,7 +42,18 @@ public final class RebootdMain {
       }
     }
     LogSetup.configure(System.getenv(), Level.INFO);
-    System.exit(run(new SystemPaths(root), System.getenv(), waitForSignal));
+    SystemPaths paths = new SystemPaths(root);
+    int code = run(paths, System.getenv(), waitForSignal);
+    if (stay && code == 0 && java.nio.file.Files.exists(paths.updateCompletedMarker())) {
+      // Started by turnout-rebootd.path (PathExists= on the engine's marker): exiting while the
+      // marker is there would start it again at once. The shutdown of the reboot ends it.
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    System.exit(code);
   }
 
   static int run(SystemPaths paths, Map<String, String> env, boolean waitForSignal) {

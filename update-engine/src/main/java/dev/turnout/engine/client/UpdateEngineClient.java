@@ -155,7 +155,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
       }
       if (status) {
         Manager.Status<?, ?, ?, ?, ?> s = m.GetStatus();
-        out.print(json ? toJson(s, lastAttempt(bus), extensionsJson()) + "\n" : lines(s));
+        out.print(json ? toJson(s, lastAttempt(bus), extensionsJson(), coordinatorJson()) + "\n"
+            : lines(s));
         return 0;
       }
       if (checkForUpdate || update) {
@@ -227,11 +228,36 @@ public final class UpdateEngineClient implements Callable<Integer> {
   }
 
   static String toJson(Manager.Status<?, ?, ?, ?, ?> s, JsonNode attempt) throws Exception {
-    return toJson(s, attempt, null);
+    return toJson(s, attempt, null, null);
   }
 
-  static String toJson(Manager.Status<?, ?, ?, ?, ?> s, JsonNode attempt, Object extensions)
-      throws Exception {
+  /**
+   * The reboot coordinator's own account ({@code /run/update-engine/coordinator.conf}, as
+   * locksmithd and turnout-rebootd write it): name, strategy, state, Turnout's window and since
+   * when this node holds the reboot lock; null when no coordinator wrote one.
+   */
+  private Object coordinatorJson() {
+    java.nio.file.Path conf = java.nio.file.Path.of(root, "run/update-engine/coordinator.conf");
+    try {
+      Map<String, String> kv = dev.turnout.engine.omaha.KeyValueStore.read(conf);
+      if (kv.isEmpty()) {
+        return null;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", kv.getOrDefault("NAME", ""));
+      m.put("strategy", kv.getOrDefault("STRATEGY", ""));
+      m.put("state", kv.getOrDefault("STATE", ""));
+      m.put("window", kv.containsKey("WINDOW") ? kv.get("WINDOW").replace('_', ' ') : null);
+      m.put("lock_held_since", kv.containsKey("LOCK_HELD_SINCE")
+          ? Long.valueOf(kv.get("LOCK_HELD_SINCE")) : null);
+      return m;
+    } catch (java.io.IOException | NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static String toJson(Manager.Status<?, ?, ?, ?, ?> s, JsonNode attempt, Object extensions,
+      Object coordinator) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("last_checked_time", s.getLastCheckedTime());
     m.put("progress", s.getProgress());
@@ -243,6 +269,9 @@ public final class UpdateEngineClient implements Callable<Integer> {
         ? attempt.get("checks_disabled").asText() : null);
     if (extensions != null) {
       m.put("extensions", extensions);
+    }
+    if (coordinator != null) {
+      m.put("reboot_coordinator", coordinator);
     }
     return new ObjectMapper().writeValueAsString(m);
   }
