@@ -44,15 +44,30 @@ final class Proc implements AutoCloseable {
     pb.redirectError(err.toFile());
     Process p = pb.start();
     p.getOutputStream().close();
-    byte[] out = p.getInputStream().readAllBytes();
+    // Read on a thread of its own: a command that hangs with its output open must still be
+    // stopped at the timeout, not block the test for ever.
+    java.util.concurrent.CompletableFuture<byte[]> out =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return p.getInputStream().readAllBytes();
+          } catch (IOException e) {
+            return new byte[0];
+          }
+        });
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
       throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeout);
     }
+    byte[] bytes;
+    try {
+      bytes = out.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      bytes = new byte[0]; // a child kept the output open after the command ended
+    }
     String errText = Files.readString(err);
     Files.delete(err);
-    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), errText);
+    return new Result(p.exitValue(), new String(bytes, StandardCharsets.UTF_8), errText);
   }
 
   String log() throws IOException {

@@ -408,4 +408,54 @@ class RealNodeTest {
     assertThat(node.sh("systemctl is-system-running").out().strip()).isEqualTo("running");
     assertThat(node.ok("systemctl --failed --no-legend")).isEmpty();
   }
+
+  /** The README's fleet steps, as written: the lines after "# /etc/flatcar/update.conf" on. */
+  static String readmeFleetCommands() throws Exception {
+    String text = Files.readString(Repo.ROOT.resolve("README.md"));
+    Matcher m = Pattern.compile("```sh\n# /etc/flatcar/update.conf\n.*?\n\n(.*?)```",
+        Pattern.DOTALL).matcher(text);
+    assertThat(m.find()).as("README's fleet block").isTrue();
+    return "sudo() { \"$@\"; }\nset -ex\n" + m.group(1);
+  }
+
+  @Test
+  void theCoordinatorRebootsTheNodeUnderTheEtcdLockAndReleasesItAfterTheGoodBoot()
+      throws Exception {
+    dev.turnout.testing.Etcd.require();
+    try (dev.turnout.testing.Etcd etcd = dev.turnout.testing.Etcd.start(dir.resolve("etcd"))
+        .awaitReady()) {
+      Release r = new Release(dir, "4152.2.0", 3_000_000);
+      serve(r, 0, "REBOOT_STRATEGY=etcd-lock\nLOCKSMITHD_ENDPOINT=" + etcd.endpoint + "\n");
+      turnoutOpts("--mark-good-delay 1");
+      node.boot();
+      installAsTheReadmeSays();
+      node.ok(readmeFleetCommands());
+      // Nothing of the test's may run in the node across its reboot (systemd's shutdown stops
+      // every process it sees): the check is started, and the rest watched from outside.
+      node.ok("update_engine_client -check_for_update");
+      // the update lands, the path unit starts the coordinator, which takes the lock and asks
+      // logind to reboot
+      node.awaitDown(LONG);
+      String key = "coreos.com/updateengine/rebootlock/semaphore";
+      assertThat(etcd.ctl("get", key, "--print-value-only").strip()).isEqualTo(
+          "{\"semaphore\":0,\"max\":1,\"holders\":[\"0123456789abcdef0123456789abcdef\"]}");
+
+      // gptprio.next boots USR-B once; Turnout marks it good; only then is the lock released
+      try (GptDisk d = node.gpt(true)) {
+        assertThat(d.selectNext()).hasValueSatisfying(e -> assertThat(e.number()).isEqualTo(4));
+      }
+      node.cmdlineUsr(Machine.USR_B);
+      node.boot();
+      node.await(LONG, "the lock released after the good boot", () -> etcd.ctl("get", key,
+          "--print-value-only").contains("\"holders\":[]"));
+      String journal = node.journal("-u update-engine.service -u turnout-rebootd.service");
+      int marked = journal.indexOf("(USR-B) good");
+      int released = journal.indexOf("released the reboot lock");
+      assertThat(marked).as(journal).isPositive();
+      assertThat(released).as("released after the marking").isGreaterThan(marked);
+      try (GptDisk d = node.gpt(false)) {
+        assertThat(d.entry(4).attributes().successful()).isTrue();
+      }
+    }
+  }
 }

@@ -176,7 +176,12 @@ final class SystemdNode implements AutoCloseable {
 
         [Service]
         BindReadOnlyPaths=/etc/turnout-node/cmdline:/proc/cmdline
+        BindReadOnlyPaths=/run/turnout-node/boot_id:/proc/sys/kernel/random/boot_id
         RestartSec=2
+        """);
+    write("/etc/systemd/system/turnout-rebootd.service.d/50-node.conf", """
+        [Service]
+        BindReadOnlyPaths=/run/turnout-node/boot_id:/proc/sys/kernel/random/boot_id
         """);
     // Flatcar merges extensions at boot and reloads units after (flatcar/init's
     // ensure-sysext.service), so units in an image take part in the boot.
@@ -241,6 +246,10 @@ final class SystemdNode implements AutoCloseable {
     }
     s.append("chgrp disk /dev/loop* && chmod 0660 /dev/loop*\n");
     s.append("mount --bind /etc/turnout-node/cmdline /proc/cmdline\n");
+    // A container shares the host's boot ID; a node's changes at every boot.
+    s.append("mkdir -p /run/turnout-node && cat /proc/sys/kernel/random/uuid"
+        + " > /run/turnout-node/boot_id\n");
+    s.append("mount --bind /run/turnout-node/boot_id /proc/sys/kernel/random/boot_id\n");
     executable("/usr/local/sbin/turnout-node-devices", s.toString());
     write("/etc/turnout-node/cmdline", "BOOT_IMAGE=/flatcar/vmlinuz-a mount.usr=PARTUUID="
         + Machine.USR_A + " rootflags=rw mount.usrflags=ro consoleblank=0\n");
@@ -263,6 +272,24 @@ final class SystemdNode implements AutoCloseable {
     return "[ -e " + path + " ] || mknod -m 0660 " + path + " b " + mm[0] + " " + mm[1] + "\n";
   }
 
+  /**
+   * Waits for the node to go down by itself (a reboot asked of logind ends systemd-nspawn);
+   * {@link #boot} then boots it again, from the same disk and files, with a new boot ID.
+   */
+  void awaitDown(Duration timeout) throws Exception {
+    if (!nspawn.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the node did not go down within " + timeout);
+    }
+    nspawn = null;
+    leader = -1;
+  }
+
+  /** Points the kernel command line (for the next boot) at {@code partUuid}. */
+  void cmdlineUsr(java.util.UUID partUuid) throws IOException {
+    write("/etc/turnout-node/cmdline", "BOOT_IMAGE=/flatcar/vmlinuz mount.usr=PARTUUID="
+        + partUuid + " rootflags=rw mount.usrflags=ro consoleblank=0\n");
+  }
+
   /** Boots the node; returns once systemd says the boot is done (running or degraded). */
   void boot() throws Exception {
     if (nspawn != null) {
@@ -271,7 +298,8 @@ final class SystemdNode implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder("systemd-nspawn", "--quiet", "--boot",
         "--register=no", "--keep-unit", "--capability=CAP_BPF", "--system-call-filter=bpf",
         "--machine=flatcar", "--directory=" + rootfs)
-        .redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile());
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+            dir.resolve("console.log").toFile()));
     pb.environment().put("SYSTEMD_NSPAWN_UNIFIED_HIERARCHY", "1");
     nspawn = pb.start();
     nspawn.getOutputStream().close();
