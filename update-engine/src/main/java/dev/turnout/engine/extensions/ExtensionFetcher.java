@@ -22,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -263,7 +261,7 @@ public final class ExtensionFetcher {
           + size + " bytes, the update server announced " + src.size(), null);
     }
     if (src.sha256() == null && !src.sha1().isEmpty() && !Base64.getEncoder()
-        .encodeToString(digest(part, "SHA-1")).equals(src.sha1())) {
+        .encodeToString(ExtensionStore.digest(part, "SHA-1")).equals(src.sha1())) {
       throw new UpdateException(ErrorCode.EXTENSION_HASH_MISMATCH, e + ": the download's SHA-1"
           + " is not the one the update server announced", null);
     }
@@ -273,25 +271,6 @@ public final class ExtensionFetcher {
     }
     return apply(e, part, staged, src.size(), src.sha256() == null ? null
         : Base64.getEncoder().encodeToString(src.sha256()));
-  }
-
-  private static byte[] digest(Path file, String algorithm) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance(algorithm);
-    } catch (NoSuchAlgorithmException x) {
-      throw new IllegalStateException(x);
-    }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
-        LinkOption.NOFOLLOW_LINKS)) {
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      while (ch.read(buf) > 0) {
-        buf.flip();
-        md.update(buf);
-        buf.clear();
-      }
-    }
-    return md.digest();
   }
 
   /** The payload in {@code part} applied into {@code staged}, verified in full and forced. */

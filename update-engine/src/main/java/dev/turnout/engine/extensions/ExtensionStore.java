@@ -306,13 +306,18 @@ public final class ExtensionStore {
   }
 
   private static String sha256(Path p) throws IOException {
+    return HexFormat.of().formatHex(digest(p, "SHA-256"));
+  }
+
+  /** A file's digest, read without following a link. */
+  static byte[] digest(Path file, String algorithm) throws IOException {
     MessageDigest md;
     try {
-      md = MessageDigest.getInstance("SHA-256");
+      md = MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ,
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
         LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.allocate(1 << 20);
       while (ch.read(buf) > 0) {
@@ -321,7 +326,7 @@ public final class ExtensionStore {
         buf.clear();
       }
     }
-    return HexFormat.of().formatHex(md.digest());
+    return md.digest();
   }
 
   /**
