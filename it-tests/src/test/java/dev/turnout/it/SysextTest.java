@@ -56,7 +56,13 @@ class SysextTest extends RigTest {
         "usr/share/dbus-1/system.d/com.coreos.update1.conf",
         "usr/share/dbus-1/system-services/com.coreos.update1.service",
         "usr/share/man/man1/update_engine_client.1", "usr/share/bash-completion/completions/cgpt",
-        "usr/lib/turnout/lib/cgpt.jsa", "usr/lib/turnout/lib/update_engine_client.jsa")) {
+        "usr/lib/turnout/lib/cgpt.jsa", "usr/lib/turnout/lib/update_engine_client.jsa",
+        "usr/lib/turnout/lib/turnout-rebootd.jar", "usr/lib/turnout/bin/turnout-rebootd",
+        "usr/lib/turnout/bin/rebootctl", "usr/bin/rebootctl", "usr/bin/update_engine_client",
+        "usr/bin/cgpt", "usr/bin/payload",
+        "usr/lib/systemd/system/turnout-rebootd.service",
+        "usr/lib/systemd/system/turnout-rebootd.path",
+        "usr/lib/systemd/system/timers.target.wants/update-engine.timer")) {
       assertThat(extracted.resolve(p)).as(p).exists();
     }
     assertThat(extracted.resolve("usr/lib/extension-release.d/extension-release.turnout"))

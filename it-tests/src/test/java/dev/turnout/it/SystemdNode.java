@@ -168,7 +168,8 @@ final class SystemdNode implements AutoCloseable {
     // The node is a container only to the test: the unit's container condition is dropped (an
     // empty Condition resets them all, so the other is said again), the kernel command line is
     // the one the node's devices unit binds over /proc/cmdline (the unit's own /proc, made for
-    // ProtectProc=, needs it again), and a failure is restarted after 2 s instead of 30.
+    // ProtectProc=, needs it again, as does the node's boot ID), and a failure is restarted after
+    // 2 s instead of 30.
     write("/etc/systemd/system/update-engine.service.d/50-node.conf", """
         [Unit]
         ConditionVirtualization=
@@ -178,6 +179,9 @@ final class SystemdNode implements AutoCloseable {
         BindReadOnlyPaths=/etc/turnout-node/cmdline:/proc/cmdline
         BindReadOnlyPaths=/run/turnout-node/boot_id:/proc/sys/kernel/random/boot_id
         RestartSec=2
+        # a /proc of the unit's own (as Turnout's drop-in asks anyway), where the node's boot ID
+        # can be bound: the container's /proc/sys is a submount a unit's namespace lacks
+        ProtectProc=invisible
         """);
     write("/etc/systemd/system/turnout-rebootd.service.d/50-node.conf", """
         [Service]
@@ -246,10 +250,11 @@ final class SystemdNode implements AutoCloseable {
     }
     s.append("chgrp disk /dev/loop* && chmod 0660 /dev/loop*\n");
     s.append("mount --bind /etc/turnout-node/cmdline /proc/cmdline\n");
-    // A container shares the host's boot ID; a node's changes at every boot.
-    s.append("mkdir -p /run/turnout-node && cat /proc/sys/kernel/random/uuid"
+    // systemd-nspawn gives each start of the container a boot ID of its own (a file it mounts
+    // over /proc/sys/kernel/random/boot_id); a unit with a /proc of its own (ProtectProc=) would
+    // see the host's instead, so the node's units bind this copy there.
+    s.append("mkdir -p /run/turnout-node && cat /proc/sys/kernel/random/boot_id"
         + " > /run/turnout-node/boot_id\n");
-    s.append("mount --bind /run/turnout-node/boot_id /proc/sys/kernel/random/boot_id\n");
     executable("/usr/local/sbin/turnout-node-devices", s.toString());
     write("/etc/turnout-node/cmdline", "BOOT_IMAGE=/flatcar/vmlinuz-a mount.usr=PARTUUID="
         + Machine.USR_A + " rootflags=rw mount.usrflags=ro consoleblank=0\n");
