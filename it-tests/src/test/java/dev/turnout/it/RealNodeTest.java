@@ -407,6 +407,7 @@ class RealNodeTest {
     assertThat(node.ok("ls /usr/lib/turnout 2>/dev/null || true")).isEmpty();
     assertThat(node.sh("systemctl is-system-running").out().strip()).isEqualTo("running");
     assertThat(node.ok("systemctl --failed --no-legend")).isEmpty();
+    assertThat(warnings()).as("Turnout's stop was a clean one").isEmpty();
   }
 
   /** The README's fleet steps, as written: the lines after "# /etc/flatcar/update.conf" on. */
