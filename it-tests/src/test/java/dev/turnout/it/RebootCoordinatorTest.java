@@ -2,17 +2,12 @@ package dev.turnout.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.dbus.Manager;
-import dev.turnout.reboot.Login1;
 import dev.turnout.testing.Etcd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,9 +21,7 @@ import org.junit.jupiter.api.Test;
 class RebootCoordinatorTest extends RigTest {
   static final String MACHINE_ID = "0123456789abcdef0123456789abcdef";
   Etcd etcd;
-  DBusConnection standIns;
-  volatile String operation = "UPDATE_STATUS_UPDATED_NEED_REBOOT";
-  final List<Boolean> reboots = new CopyOnWriteArrayList<>();
+  RebootStandIns standIns;
 
   @BeforeEach
   void node() throws Exception {
@@ -36,50 +29,16 @@ class RebootCoordinatorTest extends RigTest {
     etcd = Etcd.start(dir.resolve("etcd")).awaitReady();
     machine.write("/etc/flatcar/update.conf", "GROUP=stable\nREBOOT_STRATEGY=etcd-lock\n"
         + "LOCKSMITHD_ENDPOINT=" + etcd.endpoint + "\n");
-    standIns = DBusConnectionBuilder.forAddress(bus.address).build();
-    standIns.exportObject(Manager.OBJECT_PATH, new EngineStandIn());
-    standIns.requestBusName(Manager.BUS_NAME);
-    standIns.exportObject(Login1.OBJECT_PATH, new LogindStandIn());
-    standIns.requestBusName(Login1.BUS_NAME);
+    standIns = new RebootStandIns(bus.address);
   }
 
   @AfterEach
   void stop() throws Exception {
     if (standIns != null) {
-      standIns.disconnect();
+      standIns.close();
     }
     if (etcd != null) {
       etcd.close();
-    }
-  }
-
-  final class EngineStandIn implements Manager {
-    @Override
-    public void AttemptUpdate() {}
-
-    @Override
-    public void ResetStatus() {}
-
-    @Override
-    public Status<Long, Double, String, String, Long> GetStatus() {
-      return new Status<>(1700000000L, 0.0, operation, "9999.0.0", 1L);
-    }
-
-    @Override
-    public String getObjectPath() {
-      return OBJECT_PATH;
-    }
-  }
-
-  final class LogindStandIn implements Login1 {
-    @Override
-    public void Reboot(boolean interactive) {
-      reboots.add(interactive);
-    }
-
-    @Override
-    public String getObjectPath() {
-      return OBJECT_PATH;
     }
   }
 
@@ -99,7 +58,7 @@ class RebootCoordinatorTest extends RigTest {
   void theLockIsTakenBeforeTheRebootAndReleasedOnlyAfterTheNewBootIsGood() throws Exception {
     Proc.Result first = rebootd();
     assertThat(first.exit()).as(first.err()).isZero();
-    assertThat(reboots).as("logind asked, not interactively").containsExactly(false);
+    assertThat(standIns.reboots).as("logind asked, not interactively").containsExactly(false);
     assertThat(rebootctl("status").out()).isEqualTo("Available: 0\nMax: 1\n\nMACHINE ID\n"
         + MACHINE_ID + "\n");
     assertThat(machine.path("/run/update-engine/coordinator.conf")).content()
@@ -116,7 +75,7 @@ class RebootCoordinatorTest extends RigTest {
 
     // The node comes back on its new slot; until the engine marks it good, the lock stays.
     machine.write("/proc/sys/kernel/random/boot_id", "1a2b3c4d-0000-4000-8000-00000000000b\n");
-    operation = "UPDATE_STATUS_IDLE";
+    standIns.operation = "UPDATE_STATUS_IDLE";
     Proc waiting = Proc.start(dir.resolve("rebootd-2.log"), bus.env(),
         Repo.bin("turnout-rebootd").toString(), "--root", machine.root.toString());
     started.add(waiting);
@@ -127,7 +86,7 @@ class RebootCoordinatorTest extends RigTest {
         "1a2b3c4d-0000-4000-8000-00000000000b");
     assertThat(waiting.waitFor(Duration.ofSeconds(60))).as(waiting.log()).isZero();
     assertThat(rebootctl("status").out()).isEqualTo("Available: 1\nMax: 1\n");
-    assertThat(reboots).as("no second reboot").hasSize(1);
+    assertThat(standIns.reboots).as("no second reboot").hasSize(1);
     assertThat(machine.path("/run/update-engine/coordinator.conf")).content()
         .doesNotContain("LOCK_HELD_SINCE");
   }
@@ -161,7 +120,7 @@ class RebootCoordinatorTest extends RigTest {
         + " and $REBOOT_WINDOW_LENGTH must be set\n");
     machine.write("/etc/flatcar/update.conf", "REBOOT_STRATEGY=off\n");
     assertThat(rebootd().exit()).isZero();
-    assertThat(reboots).isEmpty();
+    assertThat(standIns.reboots).isEmpty();
     assertThat(Files.readString(machine.path("/run/update-engine/coordinator.conf")))
         .contains("STATE=disabled");
   }

@@ -308,17 +308,31 @@ final class SystemdNode implements AutoCloseable {
     pb.environment().put("SYSTEMD_NSPAWN_UNIFIED_HIERARCHY", "1");
     nspawn = pb.start();
     nspawn.getOutputStream().close();
+    // The container's init: systemd-nspawn's child whose name is systemd (a helper it forks
+    // first may be seen before it, and goes).
     await(LONG, "the container's systemd", () -> {
-      List<ProcessHandle> c = nspawn.children().toList();
-      if (!c.isEmpty()) {
-        leader = c.get(0).pid();
-      }
+      leader = nspawn.descendants().filter(h -> "systemd".equals(comm(h.pid()))).mapToLong(
+          ProcessHandle::pid).min().orElse(-1);
       return leader > 0;
     });
-    await(LONG, "the node to boot", () -> {
-      Proc.Result r = sh("systemctl is-system-running --wait");
-      return r.out().strip().matches("running|degraded");
-    });
+    String[] last = {""};
+    try {
+      await(LONG, "the node to boot", () -> {
+        Proc.Result r = sh("systemctl is-system-running --wait");
+        last[0] = r.out() + r.err();
+        return r.out().strip().matches("running|degraded");
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; systemctl said: " + last[0].strip(), e);
+    }
+  }
+
+  private static String comm(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** A shell script as root inside the node. */
