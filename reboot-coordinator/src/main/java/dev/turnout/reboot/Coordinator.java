@@ -100,7 +100,7 @@ final class Coordinator {
   }
 
   /** What a run came to. */
-  enum Outcome { DISABLED, NOTHING, RELEASED_ONLY, REBOOT_REQUESTED }
+  enum Outcome { DISABLED, NOTHING, REBOOT_REQUESTED }
 
   /**
    * A lock taken in another boot is this machine's to give back once the boot is good. One

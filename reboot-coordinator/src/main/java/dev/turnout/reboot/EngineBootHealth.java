@@ -1,6 +1,6 @@
 package dev.turnout.reboot;
 
-import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.boot.BootMarker;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.system.SystemPaths;
 import java.io.IOException;
@@ -20,8 +20,6 @@ final class EngineBootHealth implements Coordinator.BootHealth {
 
   @Override
   public boolean bootedGood() throws IOException {
-    String boot = paths.bootId();
-    return !boot.isEmpty() && boot.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID)
-        .orElse(""));
+    return BootMarker.markedGoodThisBoot(paths, prefs);
   }
 }

@@ -97,5 +97,4 @@ final class Tls {
       throw new IOException(pem + " holds no private key in PEM");
     }
   }
-
 }

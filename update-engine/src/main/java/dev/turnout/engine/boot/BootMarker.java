@@ -88,7 +88,7 @@ public final class BootMarker {
       try (GptDisk disk = disks.gpt(slot.disk(), true)) {
         disk.markGood(slot.booted().number());
       }
-      String boot = bootId();
+      String boot = paths.bootId();
       if (!boot.isEmpty()) {
         prefs.setString(PrefKeys.MARKED_GOOD_BOOT_ID, boot);
       }
@@ -107,21 +107,25 @@ public final class BootMarker {
 
   /** Whether this boot's partition was marked good already (by this daemon or an earlier one). */
   private boolean markedThisBoot() {
-    String boot = bootId();
     try {
-      return !boot.isEmpty()
-          && boot.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID).orElse(""));
+      return markedGoodThisBoot(paths, prefs);
     } catch (IOException e) {
       LOG.warn("cannot read when the booted partition was last marked good: {}", e.getMessage());
       return false;
     }
   }
 
-  private boolean awaitingReboot() {
-    return StatusStore.rebootPending(paths, prefs);
+  /**
+   * Whether the engine has marked this boot's slot good: the boot ID it keeps at the marking is
+   * this boot's. What a reboot coordinator waits for before it releases its lock.
+   */
+  public static boolean markedGoodThisBoot(SystemPaths paths, Prefs prefs) throws IOException {
+    String boot = paths.bootId();
+    return !boot.isEmpty()
+        && boot.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID).orElse(""));
   }
 
-  private String bootId() {
-    return paths.bootId();
+  private boolean awaitingReboot() {
+    return StatusStore.rebootPending(paths, prefs);
   }
 }
