@@ -2,8 +2,12 @@ package dev.turnout.reboot;
 
 import dev.turnout.engine.boot.BootMarker;
 import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.state.AttemptRecord;
+import dev.turnout.engine.state.PrefsAttemptRecord;
 import dev.turnout.engine.system.SystemPaths;
 import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
 
 /**
  * This boot is good when Turnout's engine has marked its slot good in it: the boot ID it keeps
@@ -11,15 +15,16 @@ import java.io.IOException;
  */
 final class EngineBootHealth implements Coordinator.BootHealth {
   private final SystemPaths paths;
-  private final Prefs prefs;
+  private final AttemptRecord record;
 
   EngineBootHealth(SystemPaths paths) {
     this.paths = paths;
-    this.prefs = new Prefs(paths.prefsDir());
+    this.record = new PrefsAttemptRecord(new Prefs(paths.prefsDir()), Clock.systemUTC(),
+        new SecureRandom());
   }
 
   @Override
   public boolean bootedGood() throws IOException {
-    return BootMarker.markedGoodThisBoot(paths, prefs);
+    return BootMarker.markedGoodThisBoot(paths, record);
   }
 }

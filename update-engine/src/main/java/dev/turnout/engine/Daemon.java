@@ -18,24 +18,11 @@ import dev.turnout.engine.omaha.HttpOmahaTransport;
 import dev.turnout.engine.omaha.OmahaClient;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.engine.extensions.ExtensionFetcher;
 import dev.turnout.engine.extensions.ExtensionLedger;
 import dev.turnout.engine.extensions.ExtensionStore;
-import dev.turnout.engine.stages.Check;
-import dev.turnout.engine.stages.FetchExtensions;
-import dev.turnout.engine.stages.PruneExtensions;
-import dev.turnout.engine.stages.Configure;
 import dev.turnout.engine.stages.DownloadAndApply;
-import dev.turnout.engine.stages.MarkTargetUnbootable;
-import dev.turnout.engine.stages.Plan;
-import dev.turnout.engine.stages.Postinstall;
-import dev.turnout.engine.stages.Report;
-import dev.turnout.engine.stages.SetActive;
-import dev.turnout.engine.stages.Verify;
-import dev.turnout.engine.state.PayloadState;
-import dev.turnout.engine.state.ResumeStore;
-import dev.turnout.engine.state.RollbackGuard;
-import dev.turnout.engine.state.StatusStore;
+import dev.turnout.engine.state.AttemptRecord;
+import dev.turnout.engine.state.PrefsAttemptRecord;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.InstanceLock;
@@ -117,35 +104,18 @@ public final class Daemon implements AutoCloseable {
           () -> httpClient(httpSettings, loader, paths));
       http = client;
       OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, o.http().maxResponseBytes()));
-      PayloadState payloadState = new PayloadState(prefs, clock, random);
-      ResumeStore resume = new ResumeStore(prefs);
-      RollbackGuard rollbacks = new RollbackGuard(prefs, clock);
-      StatusStore statusStore = new StatusStore(prefs);
+      AttemptRecord record = new PrefsAttemptRecord(prefs, clock, random);
       Disks disks = new FileDisks();
       KernelBootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
       lockDisk(diskOrNull(slots));
-      BootMarker marker = new BootMarker(paths, slots, disks, hooks, prefs);
-      HttpPayloadSource downloads = new HttpPayloadSource(client);
-      List<Keys.TrustedKey> keys = trustedKeys(paths);
-      ExtensionStore extensions = new ExtensionStore(paths, prefs);
-      ExtensionFetcher fetcher = new ExtensionFetcher(downloads, keys, extensions,
-          new ExtensionFetcher.Tuning(o.tuning().maxRetries(), o.tuning().retryDelay(),
-              o.tuning().threads()), timers);
-      Stages stages = new Stages(new Configure(loader),
-          new Check(omaha, prefs, rollbacks, marker::markNow, clock),
-          new Plan(paths, slots, payloadState, resume, rollbacks),
-          new MarkTargetUnbootable(disks),
-          new DownloadAndApply(downloads, disks, keys, resume, payloadState, o.tuning(), clock,
-              timers),
-          new Verify(disks),
-          new FetchExtensions(paths, loader, extensions, fetcher, new ExtensionLedger(prefs)),
-          new Postinstall(paths, hooks, resume), new SetActive(disks),
-          new PruneExtensions(extensions),
-          new Report(paths, prefs, resume, rollbacks, statusStore));
+      BootMarker marker = new BootMarker(paths, slots, disks, hooks, record);
+      Stages stages = Stages.assemble(new Stages.Parts(paths, loader, omaha, record,
+          marker::markNow, slots, disks, new HttpPayloadSource(client), trustedKeys(paths),
+          o.tuning(), hooks, new ExtensionStore(paths, prefs), new ExtensionLedger(prefs), clock,
+          timers));
       attempter = new UpdateAttempter(stages,
-          new UpdateAttempter.Parts(paths, loader, omaha, payloadState, resume,
-              statusStore, clock));
+          new UpdateAttempter.Parts(paths, loader, omaha, record, clock));
 
       IDisconnectCallback lost = new IDisconnectCallback() {
         @Override
@@ -171,8 +141,8 @@ public final class Daemon implements AutoCloseable {
       });
       Duration idle = Duration.ofSeconds(loader.idleExitSeconds());
       CheckScheduler scheduler = idle.isZero() ? new CheckScheduler(timers, random, attempter)
-          : new CheckScheduler(timers, random, attempter, prefs, clock);
-      attempter.addListener(scheduler.listener());
+          : new CheckScheduler(timers, random, attempter, record, clock);
+      attempter.onEnded(scheduler::attemptEnded);
       service.export();
       try {
         bus.requestBusName(Manager.BUS_NAME);

@@ -4,14 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.testing.PackageCycles;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The build fails on a package cycle in this module's classes. */
+/** The build fails on a package cycle in this module's classes, or a stage that reads prefs. */
 class NoPackageCyclesTest {
   @Test
   void noPackageCycle() {
     assertThat(PackageCycles.graph(Path.of("target/classes"))).as("the graph jdeps sees")
         .containsKey("dev.turnout.engine.stages");
     PackageCycles.assertNone(Path.of("target/classes"));
+  }
+
+  @Test
+  void stagesAndTheAttempterKeepStateOnlyThroughTheRecord() {
+    Map<String, Set<String>> graph = PackageCycles.graph(Path.of("target/classes"));
+    assertThat(graph.get("dev.turnout.engine.stages")).as("what the stages use")
+        .contains("dev.turnout.engine.state").doesNotContain("dev.turnout.engine.prefs");
+    assertThat(graph.get("dev.turnout.engine.attempt")).as("what the attempter uses")
+        .contains("dev.turnout.engine.state").doesNotContain("dev.turnout.engine.prefs");
   }
 }

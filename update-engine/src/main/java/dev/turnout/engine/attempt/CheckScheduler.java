@@ -1,10 +1,8 @@
 package dev.turnout.engine.attempt;
 
-import dev.turnout.engine.status.StatusListener;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Timers;
-
-import dev.turnout.engine.prefs.Prefs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -30,17 +28,13 @@ public final class CheckScheduler {
   /** The latest a next check can be from now: the longest interval, with its fuzz. */
   static final long LATEST = MAX_POLL + MAX_POLL / 2 + 1;
 
-  /** Turnout's pref: when the next check is due, for a daemon that is not resident. */
-  static final String NEXT_CHECK = "turnout-next-check-time";
-  /** Turnout's pref: the last interval, whose doubling is the backoff against 500 and 503. */
-  static final String INTERVAL = "turnout-check-interval";
-
   private final Timers timers;
   private final Random random;
   private final UpdateAttempter attempter;
-  private final Prefs onDemand;
+  private final AttemptRecord onDemand;
   private final Clock clock;
   private int lastInterval = PERIOD;
+  private OptionalInt lastPoll = OptionalInt.empty();
   private Timers.Task pending;
   private int attemptsEnded;
 
@@ -50,23 +44,20 @@ public final class CheckScheduler {
   }
 
   /**
-   * With {@code onDemand} prefs, the schedule of a daemon that exits when idle: when an attempt
-   * ends the next check's time is kept there, and a later start checks only once it is due.
+   * With {@code onDemand}, the schedule of a daemon that exits when idle: when an attempt ends
+   * the next check's time is kept in the record, and a later start checks only once it is due.
    */
-  public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter, Prefs onDemand,
-      Clock clock) {
+  public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter,
+      AttemptRecord onDemand, Clock clock) {
     this.timers = timers;
     this.random = random;
     this.attempter = attempter;
     this.onDemand = onDemand;
     this.clock = clock;
     if (onDemand != null) {
-      try {
-        // The backoff goes on where the last daemon left it, not from 45 min at each start.
-        lastInterval = (int) onDemand.getLong(INTERVAL, PERIOD, PERIOD, MAX_POLL);
-      } catch (java.io.IOException e) {
-        LOG.warn("cannot read the last check interval: {}", e.getMessage());
-      }
+      // The backoff goes on where the last daemon left it, not from 45 min at each start.
+      lastInterval = (int) Math.max(PERIOD, Math.min(MAX_POLL,
+          onDemand.checkInterval().orElse(PERIOD)));
     }
   }
 
@@ -88,12 +79,7 @@ public final class CheckScheduler {
   public synchronized void start(Duration firstDelay) {
     Duration d = firstDelay != null ? firstDelay : Duration.ofSeconds(fuzz(random, FIRST, FUZZ));
     if (onDemand != null) {
-      long due = 0;
-      try {
-        due = onDemand.getLong(NEXT_CHECK, 0, 0, Long.MAX_VALUE / 2);
-      } catch (java.io.IOException e) {
-        LOG.warn("cannot read when the next check is due: {}", e.getMessage());
-      }
+      long due = onDemand.nextCheckDue().orElse(0);
       long now = clock.instant().getEpochSecond();
       if (due - now > LATEST) {
         // Kept by a daemon whose clock was wrong (or by hand): no interval this scheduler sets
@@ -137,8 +123,7 @@ public final class CheckScheduler {
     }
     if (onDemand != null && attemptsEnded > 0) {
       try {
-        onDemand.setLong(INTERVAL, lastInterval);
-        onDemand.setLong(NEXT_CHECK, clock.instant().getEpochSecond() + d.toSeconds());
+        onDemand.scheduled(clock.instant().getEpochSecond() + d.toSeconds(), lastInterval);
       } catch (java.io.IOException e) {
         LOG.warn("cannot keep when the next check is due: {}", e.getMessage());
       }
@@ -156,29 +141,23 @@ public final class CheckScheduler {
     boolean waitingForReboot = attempter.status().operation() == UpdateStatus.UPDATED_NEED_REBOOT;
     attempter.attemptUpdate(false);
     if (waitingForReboot) {
-      attemptEnded(); // a ping changes no status; schedule the next one now
+      attemptEnded(AttemptEnded.PING); // a ping ends no attempt; schedule the next one now
     }
   }
 
-  /** A status listener that schedules the next check whenever an attempt ends. */
-  public StatusListener listener() {
-    UpdateStatus[] previous = {attempter.status().operation()};
-    return s -> {
-      UpdateStatus before = previous[0];
-      previous[0] = s.operation();
-      boolean ended = s.operation() == UpdateStatus.IDLE
-          || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT;
-      if (ended && before != s.operation()) {
-        attemptEnded();
-      }
-    };
-  }
-
-  /** Called when an attempt ended (IDLE or UPDATED_NEED_REBOOT): schedules the next check. */
-  public void attemptEnded() {
+  /**
+   * An attempt ended (the attempter tells its end listeners): schedules the next check from what
+   * it learnt. The server's {@code PollInterval} holds until it answers again.
+   */
+  public void attemptEnded(AttemptEnded ended) {
+    Duration next;
     synchronized (this) {
       attemptsEnded++;
+      if (ended.answered()) {
+        lastPoll = ended.pollInterval();
+      }
+      next = nextInterval(ended.httpStatus(), lastPoll);
     }
-    schedule(nextInterval(attempter.lastHttpStatus(), attempter.lastPollInterval()));
+    schedule(next);
   }
 }

@@ -9,12 +9,11 @@ import dev.turnout.engine.omaha.OmahaEvent;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.omaha.OmahaRequest;
+import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.stages.InstallPlan;
 import dev.turnout.engine.stages.Stage;
 import dev.turnout.engine.stages.StageSink;
-import dev.turnout.engine.state.PayloadState;
-import dev.turnout.engine.state.ResumeStore;
-import dev.turnout.engine.state.StatusStore;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.StatusListener;
@@ -26,7 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,14 +41,16 @@ import org.slf4j.LoggerFactory;
  * partition is read back and checked; the new version's extensions are put in place; postinstall
  * runs; only then is it made the next boot. Any
  * failure, of whatever kind, takes the one path of {@link #fail}: an Omaha error event, the
- * payload-state policy, and IDLE, with the target still unbootable.
+ * record's {@link AttemptRecord#failed}, and IDLE, with the target still unbootable. What the
+ * attempt keeps is the record's business; when it ends, {@link AttemptEnded} goes to whoever
+ * plans the next one.
  */
 public final class UpdateAttempter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateAttempter.class);
 
   /** What the attempter needs besides its stages; built once by the composition root. */
   public record Parts(SystemPaths paths, OmahaParamsLoader params, OmahaClient omaha,
-      PayloadState payloadState, ResumeStore resume, StatusStore statusStore, Clock clock) {}
+      AttemptRecord record, Clock clock) {}
 
   /** A stage and the status the engine shows while it runs. */
   private record Step(UpdateStatus status, Stage stage) {}
@@ -63,11 +65,10 @@ public final class UpdateAttempter implements AutoCloseable {
   });
   private volatile InstallPlan current;
   private volatile boolean closing;
-  private volatile int lastHttpStatus;
+  private final List<Consumer<AttemptEnded>> endListeners = new CopyOnWriteArrayList<>();
   private volatile AttemptOutcome lastOutcome = AttemptOutcome.NONE;
   private volatile AttemptOutcome lastError = AttemptOutcome.NONE;
   private long attempts;
-  private volatile OptionalInt lastPollInterval = OptionalInt.empty();
 
   public UpdateAttempter(Stages s, Parts parts) {
     this.parts = parts;
@@ -89,14 +90,20 @@ public final class UpdateAttempter implements AutoCloseable {
         new Step(FINALIZING, s.setActive()),
         new Step(FINALIZING, s.pruneExtensions()),
         new Step(FINALIZING, s.report()));
-    this.board = new StatusBoard(parts.statusStore().load(
-        parts.statusStore().rebootPending(parts.paths())), parts.clock());
-    board.addListener(parts.statusStore()::save);
-    lastError = parts.statusStore().loadLastError();
+    AttemptRecord record = parts.record();
+    this.board = new StatusBoard(record.restore(record.awaitingReboot(
+        parts.paths().updateCompletedMarker(), parts.paths().bootId())), parts.clock());
+    board.addListener(record::status);
+    lastError = record.lastError();
   }
 
   public void addListener(StatusListener l) {
     board.addListener(l);
+  }
+
+  /** {@code l} hears of every attempt that ended, just before its final status is set. */
+  public void onEnded(Consumer<AttemptEnded> l) {
+    endListeners.add(l);
   }
 
   public EngineStatus status() {
@@ -113,25 +120,34 @@ public final class UpdateAttempter implements AutoCloseable {
     return lastError;
   }
 
-  private synchronized void ended(AttemptOutcome.Result result, ErrorCode code, int wireCode,
-      String message) {
+  private synchronized AttemptOutcome outcome(AttemptOutcome.Result result, ErrorCode code,
+      int wireCode, String message) {
     AttemptOutcome o = new AttemptOutcome(++attempts, result,
         parts.clock().instant().getEpochSecond(), code, wireCode, message);
     if (result == AttemptOutcome.Result.ERROR) {
       lastError = o;
-      parts.statusStore().saveLastError(o);
     }
     lastOutcome = o;
+    return o;
   }
 
-  /** The HTTP status of the last failed check (500 and 503 make the scheduler back off). */
-  public int lastHttpStatus() {
-    return lastHttpStatus;
-  }
-
-  /** The {@code PollInterval} the server asked for in its last answer. */
-  public OptionalInt lastPollInterval() {
-    return lastPollInterval;
+  /**
+   * The attempt is over: the news to the end listeners, then its final status. In that order, so
+   * the next check is planned (and kept, for a daemon that exits when idle) before anyone can
+   * see the engine idle.
+   */
+  private void finish(AttemptOutcome o, EngineStatus end, InstallPlan plan, int httpStatus) {
+    OmahaResponse r = plan.response();
+    AttemptEnded e = new AttemptEnded(o, httpStatus, r != null,
+        r != null ? r.pollInterval() : java.util.OptionalInt.empty());
+    for (Consumer<AttemptEnded> l : endListeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException x) {
+        LOG.warn("an end-of-attempt listener failed: {}", x.toString());
+      }
+    }
+    board.set(end);
   }
 
   /**
@@ -202,20 +218,16 @@ public final class UpdateAttempter implements AutoCloseable {
         LOG.info("{}", stage.describe(plan));
         plan = stage.run(plan, sink);
         current = plan;
-        lastPollInterval = plan.response() != null ? plan.response().pollInterval()
-            : lastPollInterval;
         if (plan.ended()) {
-          lastHttpStatus = 0;
-          ended(plan.response() == null ? AttemptOutcome.Result.CHECKS_DISABLED
-              : AttemptOutcome.Result.NO_UPDATE, null, 0, plan.endReason());
-          board.set(EngineStatus.idle(plan.checkedAt()));
+          finish(outcome(plan.response() == null ? AttemptOutcome.Result.CHECKS_DISABLED
+              : AttemptOutcome.Result.NO_UPDATE, null, 0, plan.endReason()),
+              EngineStatus.idle(plan.checkedAt()), plan, 0);
           return;
         }
       }
-      lastHttpStatus = 0;
-      ended(AttemptOutcome.Result.UPDATED, null, 0, "");
-      board.set(new EngineStatus(plan.checkedAt(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
-          plan.response().version(), plan.response().size()));
+      finish(outcome(AttemptOutcome.Result.UPDATED, null, 0, ""),
+          new EngineStatus(plan.checkedAt(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
+              plan.response().version(), plan.response().size()), plan, 0);
     } catch (Throwable t) {
       fail(plan, stage, t);
     }
@@ -251,28 +263,21 @@ public final class UpdateAttempter implements AutoCloseable {
     }
     if (closing) {
       LOG.warn("attempt abandoned, the daemon is stopping: {}", e.getMessage());
-      ended(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(), "abandoned, the daemon is"
-          + " stopping: " + e.getMessage());
+      AttemptOutcome o = outcome(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(),
+          "abandoned, the daemon is stopping: " + e.getMessage());
+      parts.record().abandoned(o);
       board.set(EngineStatus.idle(board.get().lastCheckedTime()));
       return;
     }
     LOG.error("update failed with error {}: {}", e.wireCode(), e.getMessage());
-    lastHttpStatus = e.httpStatus().orElse(0);
-    ended(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(), e.getMessage());
+    AttemptOutcome o = outcome(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(),
+        e.getMessage());
+    parts.record().failed(plan.response(), o); // kept before the server hears of it
     board.set(board.get().with(UpdateStatus.REPORTING_ERROR_EVENT));
     if (plan.params() != null) {
       sendEvent(plan, OmahaEvent.error(e.wireCode() | errorFlags(plan)));
     }
-    try {
-      parts.payloadState().updateFailed(e.code());
-      if (plan.response() != null && plan.response().updateAvailable()
-          && !PayloadState.keepsProgress(e.code())) {
-        parts.resume().reset(plan.response().sha256());
-      }
-    } catch (IOException | RuntimeException io) {
-      LOG.warn("cannot record the failure: {}", io.getMessage());
-    }
-    board.set(EngineStatus.idle(board.get().lastCheckedTime()));
+    finish(o, EngineStatus.idle(board.get().lastCheckedTime()), plan, e.httpStatus().orElse(0));
   }
 
   private static String describe(Stage stage, InstallPlan plan) {

@@ -1,8 +1,6 @@
 package dev.turnout.engine.boot;
 
-import dev.turnout.engine.prefs.PrefKeys;
-import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.engine.state.StatusStore;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.SystemPaths;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Once per boot: the boot ID of the marking is kept in prefs, so a daemon started again in the
  * same boot (D-Bus activation, the timer, a restart) neither writes the GPT again nor undoes what
  * an operator changed since, such as a manual rollback with {@code cgpt prioritize}; it has
- * nothing to wait for either.
+ * nothing to wait for either. The record keeps the boot ID ({@link AttemptRecord#bootedGood}).
  */
 public final class BootMarker {
   private static final Logger LOG = LoggerFactory.getLogger(BootMarker.class);
@@ -37,15 +35,16 @@ public final class BootMarker {
   private final BootSlots slots;
   private final Disks disks;
   private final Hooks hooks;
-  private final Prefs prefs;
+  private final AttemptRecord record;
   private final AtomicBoolean done = new AtomicBoolean();
 
-  public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks, Prefs prefs) {
+  public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks,
+      AttemptRecord record) {
     this.paths = paths;
     this.slots = slots;
     this.disks = disks;
     this.hooks = hooks;
-    this.prefs = prefs;
+    this.record = record;
   }
 
   /**
@@ -88,10 +87,7 @@ public final class BootMarker {
       try (GptDisk disk = disks.gpt(slot.disk(), true)) {
         disk.markGood(slot.booted().number());
       }
-      String boot = paths.bootId();
-      if (!boot.isEmpty()) {
-        prefs.setString(PrefKeys.MARKED_GOOD_BOOT_ID, boot);
-      }
+      record.bootedGood(paths.bootId());
       LOG.info("marked {} ({}) good: successful=1 tries=0, highest priority",
           slot.bootedDevice(), slot.booted().label());
       return true;
@@ -108,7 +104,7 @@ public final class BootMarker {
   /** Whether this boot's partition was marked good already (by this daemon or an earlier one). */
   private boolean markedThisBoot() {
     try {
-      return markedGoodThisBoot(paths, prefs);
+      return markedGoodThisBoot(paths, record);
     } catch (IOException e) {
       LOG.warn("cannot read when the booted partition was last marked good: {}", e.getMessage());
       return false;
@@ -119,13 +115,12 @@ public final class BootMarker {
    * Whether the engine has marked this boot's slot good: the boot ID it keeps at the marking is
    * this boot's. What a reboot coordinator waits for before it releases its lock.
    */
-  public static boolean markedGoodThisBoot(SystemPaths paths, Prefs prefs) throws IOException {
-    String boot = paths.bootId();
-    return !boot.isEmpty()
-        && boot.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID).orElse(""));
+  public static boolean markedGoodThisBoot(SystemPaths paths, AttemptRecord record)
+      throws IOException {
+    return record.markedGood(paths.bootId());
   }
 
   private boolean awaitingReboot() {
-    return StatusStore.rebootPending(paths, prefs);
+    return record.awaitingReboot(paths.updateCompletedMarker(), paths.bootId());
   }
 }

@@ -1,5 +1,6 @@
 package dev.turnout.engine.extensions;
 
+import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;
 import java.util.Arrays;
@@ -11,9 +12,6 @@ import java.util.List;
  * without. The client reads the same files.
  */
 public final class ExtensionLedger {
-  static final String TARGET = "turnout-extensions-version";
-  static final String FAILURES = "turnout-extensions-failures";
-  static final String LEFT_BEHIND = "turnout-extensions-left-behind";
 
   private final Prefs prefs;
 
@@ -23,20 +21,20 @@ public final class ExtensionLedger {
 
   /** The version whose extensions were last fetched, or empty. */
   public String target() throws IOException {
-    return prefs.getString(TARGET).orElse("");
+    return prefs.getString(PrefKeys.EXTENSIONS_TARGET).orElse("");
   }
 
   public void start(String version) throws IOException {
     if (!version.equals(target())) {
-      prefs.setString(TARGET, version);
-      prefs.setString(FAILURES, version + " 0");
-      prefs.setString(LEFT_BEHIND, "");
+      prefs.setString(PrefKeys.EXTENSIONS_TARGET, version);
+      prefs.setString(PrefKeys.EXTENSIONS_FAILURES, version + " 0");
+      prefs.setString(PrefKeys.EXTENSIONS_LEFT_BEHIND, "");
     }
   }
 
   /** Attempts for {@code version} that failed on an extension. */
   public long failures(String version) throws IOException {
-    String[] f = prefs.getString(FAILURES).orElse("").split(" ");
+    String[] f = prefs.getString(PrefKeys.EXTENSIONS_FAILURES).orElse("").split(" ");
     if (f.length != 2 || !f[0].equals(version)) {
       return 0;
     }
@@ -48,16 +46,16 @@ public final class ExtensionLedger {
   }
 
   public void failed(String version) throws IOException {
-    prefs.setString(FAILURES, version + " " + (failures(version) + 1));
+    prefs.setString(PrefKeys.EXTENSIONS_FAILURES, version + " " + (failures(version) + 1));
   }
 
   public void leftBehind(String version, List<String> ids) throws IOException {
-    prefs.setString(LEFT_BEHIND, version + " " + String.join(",", ids));
+    prefs.setString(PrefKeys.EXTENSIONS_LEFT_BEHIND, version + " " + String.join(",", ids));
   }
 
   /** The extensions {@code version} was installed without. */
   public List<String> leftBehind(String version) throws IOException {
-    String v = prefs.getString(LEFT_BEHIND).orElse("");
+    String v = prefs.getString(PrefKeys.EXTENSIONS_LEFT_BEHIND).orElse("");
     int sp = v.indexOf(' ');
     if (sp < 0 || !v.substring(0, sp).equals(version) || sp == v.length() - 1) {
       return List.of();

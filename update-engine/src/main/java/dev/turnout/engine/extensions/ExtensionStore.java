@@ -1,5 +1,6 @@
 package dev.turnout.engine.extensions;
 
+import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.SystemPaths;
@@ -42,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExtensionStore {
   private static final Logger LOG = LoggerFactory.getLogger(ExtensionStore.class);
-  /** Turnout's pref: the images it placed, one {@link Placed} a line. */
-  static final String PLACED = "turnout-extensions-placed";
 
   private final SystemPaths paths;
   private final Prefs prefs;
@@ -235,7 +234,8 @@ public final class ExtensionStore {
         LOG.warn("{} is no longer the image Turnout placed (not a regular file); left alone", p);
       }
     }
-    prefs.setString(PLACED, String.join("\n", keep.stream().map(Placed::line).toList()));
+    prefs.setString(PrefKeys.EXTENSIONS_PLACED,
+        String.join("\n", keep.stream().map(Placed::line).toList()));
     for (Path dir : changed) {
       Durable.forceDirectory(dir);
     }
@@ -256,7 +256,7 @@ public final class ExtensionStore {
   /** Every image Turnout placed and recorded (a line that does not parse is left out). */
   List<Placed> placed() throws IOException {
     List<Placed> out = new ArrayList<>();
-    for (String line : prefs.getString(PLACED).orElse("").split("\n")) {
+    for (String line : prefs.getString(PrefKeys.EXTENSIONS_PLACED).orElse("").split("\n")) {
       Placed.parse(line).ifPresent(out::add);
     }
     return out;
@@ -270,7 +270,7 @@ public final class ExtensionStore {
       }
     }
     lines.add(p.line());
-    prefs.setString(PLACED, String.join("\n", lines));
+    prefs.setString(PrefKeys.EXTENSIONS_PLACED, String.join("\n", lines));
   }
 
   /**

@@ -1,7 +1,11 @@
 package dev.turnout.engine.prefs;
 
-/** The pref names update_engine uses ({@code prefs.cc}); other components read some of them. */
+/**
+ * Every pref name the engine reads or writes, in one place: update_engine's own
+ * ({@code prefs.cc}; other components read some of them) and Turnout's ({@code turnout-*}).
+ */
 public final class PrefKeys {
+  // update_engine's
   public static final String ALEPH_VERSION = "aleph-version";
   public static final String PREVIOUS_VERSION = "previous-version";
   public static final String FULL_RESPONSE = "full-response";
@@ -20,10 +24,44 @@ public final class PrefKeys {
   public static final String CURRENT_URL_FAILURE_COUNT = "current-url-failure-count";
   public static final String BACKOFF_EXPIRY_TIME = "backoff-expiry-time";
   public static final String DELTA_UPDATE_FAILURES = "delta-update-failures";
-  /** Turnout's: the boot an update was installed in; only a later boot can be a rollback. */
+
+  // Turnout's: the download
+  /** The full checkpoint (Turnout's hash-state format) beside update_engine's resume keys. */
+  public static final String CHECKPOINT = "update-state-turnout-checkpoint";
+
+  // Turnout's: the install and the boots after it
+  /** The boot an update was installed in; only a later boot can be a rollback. */
   public static final String INSTALLED_BOOT_ID = "turnout-installed-boot-id";
-  /** Turnout's: the boot whose partition was marked good; marking is once per boot. */
+  /** The version last installed, to tell later whether it came up. */
+  public static final String INSTALLED_VERSION = "turnout-installed-version";
+  /** The boot whose partition was marked good; marking is once per boot. */
   public static final String MARKED_GOOD_BOOT_ID = "turnout-marked-good-boot-id";
+  /** The rollback guard: which version failed to come up, how often, and when last. */
+  public static final String ROLLBACK_VERSION = "turnout-rollback-version";
+  public static final String ROLLBACK_COUNT = "turnout-rollback-count";
+  public static final String ROLLBACK_TIME = "turnout-rollback-time";
+
+  // Turnout's: what GetStatus says across restarts
+  public static final String LAST_CHECKED = "turnout-last-checked-time";
+  public static final String NEW_VERSION = "turnout-new-version";
+  public static final String NEW_SIZE = "turnout-new-size";
+  public static final String LAST_ERROR_CODE = "turnout-last-error-code";
+  public static final String LAST_ERROR_WIRE = "turnout-last-error-wire-code";
+  public static final String LAST_ERROR_TIME = "turnout-last-error-time";
+  public static final String LAST_ERROR_MESSAGE = "turnout-last-error-message";
+
+  // Turnout's: the schedule of a daemon that exits when idle
+  /** When the next check is due. */
+  public static final String NEXT_CHECK = "turnout-next-check-time";
+  /** The last interval, whose doubling is the backoff against 500 and 503. */
+  public static final String CHECK_INTERVAL = "turnout-check-interval";
+
+  // Turnout's: extensions
+  public static final String EXTENSIONS_TARGET = "turnout-extensions-version";
+  public static final String EXTENSIONS_FAILURES = "turnout-extensions-failures";
+  public static final String EXTENSIONS_LEFT_BEHIND = "turnout-extensions-left-behind";
+  /** The extension images Turnout placed, with their hashes: only these are trusted or pruned. */
+  public static final String EXTENSIONS_PLACED = "turnout-extensions-placed";
 
   private PrefKeys() {}
 }

@@ -6,9 +6,7 @@ import dev.turnout.engine.omaha.OmahaException;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaRequest;
 import dev.turnout.engine.omaha.OmahaResponse;
-import dev.turnout.engine.prefs.PrefKeys;
-import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
@@ -17,27 +15,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The update check: lets the booted slot be marked good first (as update_engine forces it before the first
- * check), records a rollback when {@code previous-version} equals the running version in a later
- * boot than the install, posts the
- * request exactly as update_engine 0.4.10 writes it, and keeps the response. {@code noupdate} ends
+ * The update check: lets the booted slot be marked good first (as update_engine forces it before
+ * the first check), tells the record a check is going out (which reports a rollback, see
+ * {@link AttemptRecord#checking}), posts the request exactly as update_engine 0.4.10 writes it,
+ * and records the response. {@code noupdate} ends
  * the attempt; an error answer fails it with the HTTP status or the parse error's code.
  */
 public final class Check implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(Check.class);
 
   private final OmahaClient omaha;
-  private final Prefs prefs;
-  private final RollbackGuard rollbacks;
+  private final AttemptRecord record;
   private final Runnable beforeCheck;
   private final Clock clock;
 
   /** @param beforeCheck runs before the request is sent (marking the booted slot good) */
-  public Check(OmahaClient omaha, Prefs prefs, RollbackGuard rollbacks,
-      Runnable beforeCheck, Clock clock) {
+  public Check(OmahaClient omaha, AttemptRecord record, Runnable beforeCheck, Clock clock) {
     this.omaha = omaha;
-    this.prefs = prefs;
-    this.rollbacks = rollbacks;
+    this.record = record;
     this.beforeCheck = beforeCheck;
     this.clock = clock;
   }
@@ -53,23 +48,13 @@ public final class Check implements Stage {
     beforeCheck.run();
     OmahaResponse response;
     try {
-      String prev = prefs.getString(PrefKeys.PREVIOUS_VERSION).orElse(null);
-      // previous-version is kept until a boot after the install: within the boot that installed
-      // the update (ResetStatus, a restarted daemon) nothing rolled back, whatever it says.
-      boolean sameBoot = !p.bootId().isEmpty()
-          && p.bootId().equals(prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse(""));
-      if (!sameBoot && prev != null && !prev.isEmpty() && prev.equals(p.version())) {
-        rollbacks.rolledBack(p.version());
-      }
-      String request = OmahaRequest.updateCheck(p, plan.interactive(), sameBoot ? null : prev);
-      if (!sameBoot) {
-        prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
-      }
+      String previous = record.checking(p.version(), p.bootId()).orElse(null);
+      String request = OmahaRequest.updateCheck(p, plan.interactive(), previous);
       LOG.info("Posting an Omaha request to {}", Redacted.url(p.server()));
       response = omaha.updateCheck(p.server(), request);
       LOG.info("Omaha request response: {}",
           Redacted.text(response.rawXml().replace("\n", "")));
-      prefs.setString(PrefKeys.FULL_RESPONSE, response.rawXml());
+      record.checked(response);
     } catch (OmahaException e) {
       throw e.toUpdateException();
     } catch (IOException e) {

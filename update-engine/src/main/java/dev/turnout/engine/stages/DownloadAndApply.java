@@ -5,8 +5,8 @@ import dev.turnout.engine.http.PayloadSource;
 import dev.turnout.engine.http.Redacted;
 import dev.turnout.engine.http.RedirectRefusedException;
 import dev.turnout.engine.omaha.OmahaEvent;
-import dev.turnout.engine.state.PayloadState;
-import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Sleeper;
@@ -53,19 +53,17 @@ public final class DownloadAndApply implements Stage {
   private final PayloadSource source;
   private final Disks disks;
   private final List<Keys.TrustedKey> keys;
-  private final ResumeStore resume;
-  private final PayloadState payloadState;
+  private final AttemptRecord record;
   private final Tuning tuning;
   private final Clock clock;
   private final Sleeper sleeper;
 
   public DownloadAndApply(PayloadSource source, Disks disks, List<Keys.TrustedKey> keys,
-      ResumeStore resume, PayloadState payloadState, Tuning tuning, Clock clock, Sleeper sleeper) {
+      AttemptRecord record, Tuning tuning, Clock clock, Sleeper sleeper) {
     this.source = source;
     this.disks = disks;
     this.keys = List.copyOf(keys);
-    this.resume = resume;
-    this.payloadState = payloadState;
+    this.record = record;
     this.tuning = tuning;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -80,12 +78,7 @@ public final class DownloadAndApply implements Stage {
   @Override
   public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     sink.event(OmahaEvent.downloadStarted());
-    String url;
-    try {
-      url = payloadState.currentUrl();
-    } catch (IOException e) {
-      throw new UpdateException(ErrorCode.DOWNLOAD_STATE_INITIALIZATION_ERROR, e.getMessage(), e);
-    }
+    String url = plan.payloadUrl();
     String hash = plan.response().sha256();
     // A checkpoint counts on the kernel staged so far; without the file it cannot resume.
     Checkpoint cp = plan.resumeFrom();
@@ -101,16 +94,14 @@ public final class DownloadAndApply implements Stage {
           .threads(tuning.threads()).deferTargetVerification();
       // The staging file's name must be on disk before any checkpoint that counts on it is.
       Durable.forceDirectory(plan.kernelStaging().getParent());
+      record.downloadStarted(plan.response(), cp != null);
       if (cp != null) {
         b.resumeFrom(cp);
-        resume.countResume();
         LOG.info("resuming the download of {} at operation {}, byte {}", Redacted.url(url),
             cp.nextOperation(), cp.resumeOffset());
-      } else {
-        resume.reset(hash);
       }
       try (PayloadConsumer consumer = b.build()) {
-        Feed feed = new Feed(consumer, hash, plan.response().size(), sink);
+        Feed feed = new Feed(consumer, plan.response(), sink);
         if (cp != null) {
           feed.savedOperation = cp.nextOperation();
           fetch(url, 0, cp.metadataSize(), feed);
@@ -125,7 +116,7 @@ public final class DownloadAndApply implements Stage {
         InstallPlan done = plan.withResult(consumer.finish());
         // All applied and signed: a cut before postinstall resumes without downloading again.
         feed.saveCheckpoint();
-        payloadState.downloadComplete();
+        record.downloaded(plan.response());
         return done;
       }
     } catch (PayloadException e) {
@@ -138,7 +129,7 @@ public final class DownloadAndApply implements Stage {
   /** The consumer with its position in the payload file and checkpoint timing. */
   private final class Feed {
     final PayloadConsumer consumer;
-    final String hash;
+    final OmahaResponse response;
     final StageSink sink;
     final long announced;
     long position;
@@ -147,10 +138,10 @@ public final class DownloadAndApply implements Stage {
     boolean urlWorks;
     int retries;
 
-    Feed(PayloadConsumer consumer, String hash, long announced, StageSink sink) {
+    Feed(PayloadConsumer consumer, OmahaResponse response, StageSink sink) {
       this.consumer = consumer;
-      this.hash = hash;
-      this.announced = announced;
+      this.response = response;
+      this.announced = response.size();
       this.sink = sink;
       this.lastCheckpoint = clock.millis();
     }
@@ -162,7 +153,7 @@ public final class DownloadAndApply implements Stage {
         // The first bytes of an attempt: the URL works, its failure count starts over. Once per
         // attempt, not per chunk: this is the payload's hot path.
         urlWorks = true;
-        payloadState.downloadProgress();
+        record.transferWorks();
       }
       sink.downloaded(consumer.position(), consumer.totalSize());
       if (clock.millis() - lastCheckpoint >= tuning.checkpointEvery().toMillis()) {
@@ -174,7 +165,7 @@ public final class DownloadAndApply implements Stage {
       Checkpoint cp = consumer.checkpoint();
       // Only a checkpoint further on than the saved one is worth nine forced pref writes.
       if (cp != null && cp.nextOperation() > savedOperation) {
-        resume.save(hash, cp);
+        record.checkpoint(response, cp);
         savedOperation = cp.nextOperation();
       }
       lastCheckpoint = clock.millis();

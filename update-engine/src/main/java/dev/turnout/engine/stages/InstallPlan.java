@@ -15,38 +15,39 @@ import java.nio.file.Path;
  *
  * @param params null until the check stage read the configuration
  * @param checkedAt unix seconds of the last successful update check, carried into the status
+ * @param payloadUrl the URL the payload is downloaded from, once planned
  * @param resumeFrom the checkpoint to continue from, or null for a fresh download
  * @param result the payload's verdict, once downloaded and applied
  * @param ended true when nothing more is to be done in this attempt
  * @param endReason why it ended early, for the status (checks disabled); empty otherwise
  */
 public record InstallPlan(boolean interactive, OmahaParams params, OmahaResponse response,
-    long checkedAt, BootSlot slot, Path kernelPath, Checkpoint resumeFrom, PayloadResult result,
-    boolean ended, String endReason) {
+    long checkedAt, BootSlot slot, Path kernelPath, String payloadUrl, Checkpoint resumeFrom,
+    PayloadResult result, boolean ended, String endReason) {
 
   public static InstallPlan start(boolean interactive, long lastChecked) {
-    return new InstallPlan(interactive, null, null, lastChecked, null, null, null, null, false,
-        "");
+    return new InstallPlan(interactive, null, null, lastChecked, null, null, null, null, null,
+        false, "");
   }
 
   public InstallPlan withParams(OmahaParams p) {
-    return new InstallPlan(interactive, p, response, checkedAt, slot, kernelPath, resumeFrom,
-        result, ended, endReason);
+    return new InstallPlan(interactive, p, response, checkedAt, slot, kernelPath, payloadUrl,
+        resumeFrom, result, ended, endReason);
   }
 
   public InstallPlan withResponse(OmahaResponse r, long at) {
-    return new InstallPlan(interactive, params, r, at, slot, kernelPath, resumeFrom, result, ended,
-        endReason);
+    return new InstallPlan(interactive, params, r, at, slot, kernelPath, payloadUrl, resumeFrom,
+        result, ended, endReason);
   }
 
-  public InstallPlan withTarget(BootSlot s, Path kernel, Checkpoint resume) {
-    return new InstallPlan(interactive, params, response, checkedAt, s, kernel, resume, result,
-        ended, endReason);
+  public InstallPlan withTarget(BootSlot s, Path kernel, String url, Checkpoint resume) {
+    return new InstallPlan(interactive, params, response, checkedAt, s, kernel, url, resume,
+        result, ended, endReason);
   }
 
   public InstallPlan withResult(PayloadResult r) {
-    return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, resumeFrom,
-        r, ended, endReason);
+    return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, payloadUrl,
+        resumeFrom, r, ended, endReason);
   }
 
   /** The attempt ends here, successfully: nothing to install. */
@@ -56,8 +57,8 @@ public record InstallPlan(boolean interactive, OmahaParams params, OmahaResponse
 
   /** The attempt ends here, not for an error, and says why. */
   public InstallPlan end(String reason) {
-    return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, resumeFrom,
-        result, true, reason);
+    return new InstallPlan(interactive, params, response, checkedAt, slot, kernelPath, payloadUrl,
+        resumeFrom, result, true, reason);
   }
 
   /** Where the kernel is written before postinstall moves it into place. */

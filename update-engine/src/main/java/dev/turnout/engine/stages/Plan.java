@@ -2,39 +2,31 @@ package dev.turnout.engine.stages;
 
 import dev.turnout.engine.boot.BootSlot;
 import dev.turnout.engine.boot.BootSlots;
-import dev.turnout.engine.state.PayloadState;
-import dev.turnout.engine.state.ResumeStore;
-import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.payload.Checkpoint;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
- * Turns an update-check answer into a plan: the rollback guard (a version that did not come up is
- * not reinstalled at once, error 36), the backoff gate (error 40), the slots (the target is the
+ * Turns an update-check answer into a plan: whether the record lets it go ahead now (a version
+ * that did not come up is not reinstalled at once, error 36; a payload that keeps failing backs
+ * off, error 40) with the URL to use and the point to resume at, the slots (the target is the
  * other USR partition of the boot disk), where the kernel goes ({@code /boot/coreos/} when that
- * layout exists, else {@code /boot/flatcar/}), and whether the download can resume.
+ * layout exists, else {@code /boot/flatcar/}).
  */
 public final class Plan implements Stage {
   private final SystemPaths paths;
   private final BootSlots slots;
-  private final PayloadState payloadState;
-  private final ResumeStore resume;
-  private final RollbackGuard rollbacks;
+  private final AttemptRecord record;
 
-  public Plan(SystemPaths paths, BootSlots slots, PayloadState payloadState, ResumeStore resume,
-      RollbackGuard rollbacks) {
+  public Plan(SystemPaths paths, BootSlots slots, AttemptRecord record) {
     this.paths = paths;
     this.slots = slots;
-    this.payloadState = payloadState;
-    this.resume = resume;
-    this.rollbacks = rollbacks;
+    this.record = record;
   }
 
   @Override
@@ -45,15 +37,7 @@ public final class Plan implements Stage {
   @Override
   public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     try {
-      Optional<String> refusal = rollbacks.refusal(plan.response().version());
-      if (refusal.isPresent()) {
-        throw new UpdateException(ErrorCode.OMAHA_UPDATE_DEFERRED_PER_POLICY, refusal.get(), null);
-      }
-      payloadState.setResponse(plan.response());
-      if (payloadState.shouldBackoff()) {
-        throw new UpdateException(ErrorCode.OMAHA_UPDATE_DEFERRED_FOR_BACKOFF,
-            "backing off after " + payloadState.attemptNumber() + " failed attempts", null);
-      }
+      AttemptRecord.Planned planned = record.planned(plan.response());
       BootSlot slot = slots.find();
       String suffix = slot.targetKernelSuffix();
       Path coreos = paths.resolve("/boot/coreos");
@@ -61,8 +45,7 @@ public final class Plan implements Stage {
           || Files.exists(coreos.resolve("vmlinuz-b"));
       Path kernel = (legacy ? coreos : paths.resolve("/boot/flatcar")).resolve("vmlinuz-" + suffix);
       Durable.createDirectories(kernel.getParent());
-      Checkpoint cp = resume.resumable(plan.response().sha256()).orElse(null);
-      return plan.withTarget(slot, kernel, cp);
+      return plan.withTarget(slot, kernel, planned.url(), planned.resumeFrom().orElse(null));
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.OMAHA_RESPONSE_HANDLER_ERROR, e.getMessage(), e);
     }

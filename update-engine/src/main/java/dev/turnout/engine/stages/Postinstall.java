@@ -1,6 +1,6 @@
 package dev.turnout.engine.stages;
 
-import dev.turnout.engine.state.ResumeStore;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Hooks;
@@ -16,18 +16,18 @@ import java.util.List;
  * then the executable hooks in {@code /etc/turnout/postinst.d/} and
  * {@code /usr/lib/turnout/postinst.d/} run with the target device and the new version. A hook
  * that fails fails the update (error 5; exit 3 is error 19, as update_engine maps it), and the
- * target stays unbootable. The download's checkpoint is dropped first: it points at the staged
- * kernel this stage consumes, so an attempt cut off from here on starts the download afresh.
+ * target stays unbootable. The record learns first that the staged kernel is consumed (its
+ * checkpoint counts on it: an attempt cut off from here on starts the download afresh).
  */
 public final class Postinstall implements Stage {
   private final SystemPaths paths;
   private final Hooks hooks;
-  private final ResumeStore resume;
+  private final AttemptRecord record;
 
-  public Postinstall(SystemPaths paths, Hooks hooks, ResumeStore resume) {
+  public Postinstall(SystemPaths paths, Hooks hooks, AttemptRecord record) {
     this.paths = paths;
     this.hooks = hooks;
-    this.resume = resume;
+    this.record = record;
   }
 
   @Override
@@ -38,7 +38,7 @@ public final class Postinstall implements Stage {
   @Override
   public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     try {
-      resume.reset(plan.response().sha256());
+      record.kernelConsumed(plan.response());
       if (plan.result().kernelSize() >= 0) {
         Durable.createDirectories(plan.kernelPath().getParent());
         Files.move(plan.kernelStaging(), plan.kernelPath(), StandardCopyOption.REPLACE_EXISTING,

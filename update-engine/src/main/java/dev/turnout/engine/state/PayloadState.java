@@ -14,7 +14,7 @@ import java.util.Random;
  * the next, how many attempts a payload had, and the backoff between attempts. Persisted in prefs;
  * a different response (URLs, size, hash, options) starts over.
  */
-public final class PayloadState {
+final class PayloadState {
   private static final Duration MAX_BACKOFF = Duration.ofDays(16);
   /** Far more failures or attempts than any payload has; a larger count in prefs is corrupt. */
   private static final long MAX_COUNT = 1_000_000;
@@ -22,7 +22,6 @@ public final class PayloadState {
   private final Prefs prefs;
   private final Clock clock;
   private final Random random;
-  private OmahaResponse response;
 
   public PayloadState(Prefs prefs, Clock clock, Random random) {
     this.prefs = prefs;
@@ -44,8 +43,7 @@ public final class PayloadState {
   }
 
   /** Adopts a new response; resets every counter when it differs from the last one. */
-  public void setResponse(OmahaResponse r) throws IOException {
-    this.response = r;
+  void adopt(OmahaResponse r) throws IOException {
     String sig = signature(r);
     if (!sig.equals(prefs.getString(PrefKeys.CURRENT_RESPONSE_SIGNATURE).orElse(""))) {
       prefs.setString(PrefKeys.CURRENT_RESPONSE_SIGNATURE, sig);
@@ -63,18 +61,18 @@ public final class PayloadState {
     }
   }
 
-  public String currentUrl() throws IOException {
+  String currentUrl(OmahaResponse response) throws IOException {
     long i = prefs.getLong(PrefKeys.CURRENT_URL_INDEX, 0, 0, Integer.MAX_VALUE);
     return response.payloadUrls().get(i < response.payloadUrls().size() ? (int) i : 0);
   }
 
-  public long attemptNumber() throws IOException {
+  long attemptNumber() throws IOException {
     return prefs.getLong(PrefKeys.PAYLOAD_ATTEMPT_NUMBER, 0, 0, MAX_COUNT);
   }
 
   /** Whether the payload must wait (error 40); never when the server disabled backoff. */
-  public boolean shouldBackoff() throws IOException {
-    if (response == null || response.disablePayloadBackoff() || response.isDeltaPayload()) {
+  boolean shouldBackoff(OmahaResponse response) throws IOException {
+    if (response.disablePayloadBackoff() || response.isDeltaPayload()) {
       return false;
     }
     long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME, 0, 0, Long.MAX_VALUE / 2);
@@ -87,30 +85,27 @@ public final class PayloadState {
   }
 
   /** Bytes arrived: the current URL works, its failure count starts over. */
-  public void downloadProgress() throws IOException {
+  void downloadProgress() throws IOException {
     if (prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0, 0, MAX_COUNT) != 0) {
       prefs.setLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0);
     }
   }
 
   /** The payload downloaded fine: one more attempt counted, with its backoff. */
-  public void downloadComplete() throws IOException {
+  void downloadComplete(OmahaResponse response) throws IOException {
     if (!response.isDeltaPayload()) {
-      incrementAttempt();
+      incrementAttempt(response);
     }
   }
 
   /** Classifies a failure as update_engine's {@code UpdateFailed} does. */
-  public void updateFailed(ErrorCode code) throws IOException {
-    if (response == null) {
-      return;
-    }
+  void updateFailed(OmahaResponse response, ErrorCode code) throws IOException {
     switch (classify(code)) {
-      case NEXT_URL -> nextUrl();
+      case NEXT_URL -> nextUrl(response);
       case COUNT_FAILURE, RETRY_TRANSFER -> {
         long n = prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0, 0, MAX_COUNT) + 1;
         if (n >= response.maxFailureCountPerUrl()) {
-          nextUrl();
+          nextUrl(response);
         } else {
           prefs.setLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, n);
         }
@@ -124,7 +119,7 @@ public final class PayloadState {
    * later attempt resumes it) and a failed extension; anything else starts the next attempt
    * afresh.
    */
-  public static boolean keepsProgress(ErrorCode code) {
+  static boolean keepsProgress(ErrorCode code) {
     // An extension that failed says nothing against the OS payload, written and verified by then:
     // the next attempt resumes at its end and fetches only what is missing.
     return classify(code) == Action.RETRY_TRANSFER || code.isExtension();
@@ -167,19 +162,19 @@ public final class PayloadState {
     };
   }
 
-  private void nextUrl() throws IOException {
+  private void nextUrl(OmahaResponse response) throws IOException {
     long next = prefs.getLong(PrefKeys.CURRENT_URL_INDEX, 0, 0, Integer.MAX_VALUE) + 1;
     prefs.setLong(PrefKeys.CURRENT_URL_FAILURE_COUNT, 0);
     if (next >= response.payloadUrls().size()) {
       prefs.setLong(PrefKeys.CURRENT_URL_INDEX, 0);
-      incrementAttempt();
+      incrementAttempt(response);
     } else {
       prefs.setLong(PrefKeys.CURRENT_URL_INDEX, next);
     }
   }
 
   /** Attempt + 1 and a backoff of min(2^(n-1), 16) days, give or take 6 hours. */
-  private void incrementAttempt() throws IOException {
+  private void incrementAttempt(OmahaResponse response) throws IOException {
     long n = attemptNumber() + 1;
     prefs.setLong(PrefKeys.PAYLOAD_ATTEMPT_NUMBER, n);
     if (response.disablePayloadBackoff()) {

@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
  * crash in the middle of saving leaves nothing resumable; the full checkpoint (our hash-state
  * format, not libsodium's) is kept beside the standard keys.
  */
-public final class ResumeStore {
+final class ResumeStore {
   private static final Logger LOG = LoggerFactory.getLogger(ResumeStore.class);
-  static final String CHECKPOINT = "update-state-turnout-checkpoint";
   /** update_engine gives up resuming after this many resumed attempts failed. */
   static final int MAX_RESUMED_FAILURES = 10;
 
@@ -39,7 +38,7 @@ public final class ResumeStore {
     prefs.setString(PrefKeys.UPDATE_STATE_SIGNED_SHA256_CONTEXT,
         Base64.getEncoder().encodeToString(cp.signedHashState()));
     prefs.setBytes(PrefKeys.UPDATE_STATE_SIGNATURE_BLOB, cp.signatureBlob());
-    prefs.setBytes(CHECKPOINT, cp.encode());
+    prefs.setBytes(PrefKeys.CHECKPOINT, cp.encode());
     prefs.setLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION, cp.nextOperation());
   }
 
@@ -54,7 +53,7 @@ public final class ResumeStore {
         || prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES, 0, 0, 1_000_000) > MAX_RESUMED_FAILURES) {
       return Optional.empty();
     }
-    Optional<byte[]> encoded = prefs.getBytes(CHECKPOINT);
+    Optional<byte[]> encoded = prefs.getBytes(PrefKeys.CHECKPOINT);
     if (encoded.isEmpty()) {
       return Optional.empty();
     }
@@ -84,6 +83,6 @@ public final class ResumeStore {
     prefs.setString(PrefKeys.UPDATE_STATE_SIGNATURE_BLOB, "");
     prefs.setLong(PrefKeys.MANIFEST_METADATA_SIZE, -1);
     prefs.setLong(PrefKeys.RESUMED_UPDATE_FAILURES, 0);
-    prefs.delete(CHECKPOINT);
+    prefs.delete(PrefKeys.CHECKPOINT);
   }
 }

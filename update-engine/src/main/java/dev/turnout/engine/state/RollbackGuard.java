@@ -1,5 +1,6 @@
 package dev.turnout.engine.state;
 
+import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;
 import java.time.Clock;
@@ -15,12 +16,8 @@ import org.slf4j.LoggerFactory;
  * remembered; the same version is then not reinstalled for 24 hours, doubled after each further
  * rollback, and never again after three. A different version is installed as usual.
  */
-public final class RollbackGuard {
+final class RollbackGuard {
   private static final Logger LOG = LoggerFactory.getLogger(RollbackGuard.class);
-  static final String INSTALLED = "turnout-installed-version";
-  static final String VERSION = "turnout-rollback-version";
-  static final String COUNT = "turnout-rollback-count";
-  static final String TIME = "turnout-rollback-time";
   static final Duration FIRST_HOLD = Duration.ofHours(24);
   static final int GIVE_UP = 3;
 
@@ -34,7 +31,7 @@ public final class RollbackGuard {
 
   /** Remembers the version just installed, to tell later whether it came up. */
   public void installed(String version) throws IOException {
-    prefs.setString(INSTALLED, version);
+    prefs.setString(PrefKeys.INSTALLED_VERSION, version);
   }
 
   /**
@@ -42,34 +39,34 @@ public final class RollbackGuard {
    * records which version failed to come up.
    */
   public void rolledBack(String runningVersion) throws IOException {
-    Optional<String> failed = prefs.getString(INSTALLED).filter(v -> !v.isEmpty());
-    prefs.delete(INSTALLED);
+    Optional<String> failed = prefs.getString(PrefKeys.INSTALLED_VERSION).filter(v -> !v.isEmpty());
+    prefs.delete(PrefKeys.INSTALLED_VERSION);
     if (failed.isEmpty() || failed.get().equals(runningVersion)) {
       return;
     }
-    long count = failed.get().equals(prefs.getString(VERSION).orElse(""))
-        ? prefs.getLong(COUNT, 0, 0, GIVE_UP) + 1 : 1;
-    prefs.setString(VERSION, failed.get());
-    prefs.setLong(COUNT, count);
-    prefs.setLong(TIME, clock.instant().getEpochSecond());
+    long count = failed.get().equals(prefs.getString(PrefKeys.ROLLBACK_VERSION).orElse(""))
+        ? prefs.getLong(PrefKeys.ROLLBACK_COUNT, 0, 0, GIVE_UP) + 1 : 1;
+    prefs.setString(PrefKeys.ROLLBACK_VERSION, failed.get());
+    prefs.setLong(PrefKeys.ROLLBACK_COUNT, count);
+    prefs.setLong(PrefKeys.ROLLBACK_TIME, clock.instant().getEpochSecond());
     LOG.warn("the update to {} did not come up; back on {} ({} rollback(s) of {})", failed.get(),
         runningVersion, count, failed.get());
   }
 
   /** Why {@code version} must not be installed now, or empty when it may be. */
   public Optional<String> refusal(String version) throws IOException {
-    if (!version.equals(prefs.getString(VERSION).orElse(""))) {
+    if (!version.equals(prefs.getString(PrefKeys.ROLLBACK_VERSION).orElse(""))) {
       return Optional.empty();
     }
-    long count = prefs.getLong(COUNT, 0, 0, GIVE_UP);
+    long count = prefs.getLong(PrefKeys.ROLLBACK_COUNT, 0, 0, GIVE_UP);
     if (count >= GIVE_UP) {
       return Optional.of("version " + version + " rolled back " + count + " times on this"
           + " machine; it will not be installed again (a newer version will be)");
     }
     long now = clock.instant().getEpochSecond();
-    long at = prefs.getLong(TIME, 0, 0, now);
-    if (prefs.getLong(TIME).orElse(0L) > now) {
-      prefs.setLong(TIME, now); // a time from the future: the hold starts now, once
+    long at = prefs.getLong(PrefKeys.ROLLBACK_TIME, 0, 0, now);
+    if (prefs.getLong(PrefKeys.ROLLBACK_TIME).orElse(0L) > now) {
+      prefs.setLong(PrefKeys.ROLLBACK_TIME, now); // a time from the future: the hold starts now, once
     }
     Instant until = Instant.ofEpochSecond(at)
         .plus(FIRST_HOLD.multipliedBy(1L << Math.max(0, count - 1)));

@@ -32,6 +32,7 @@ class UpdateAttempterTest {
   FakeNode node;
   UpdateAttempter attempter;
   final List<EngineStatus> heard = Collections.synchronizedList(new ArrayList<>());
+  final List<AttemptEnded> ends = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void setUp() throws Exception {
@@ -48,6 +49,7 @@ class UpdateAttempterTest {
   private UpdateAttempter start(Stages stages) {
     attempter = node.attempter(stages);
     attempter.addListener(heard::add);
+    attempter.onEnded(ends::add);
     return attempter;
   }
 
@@ -110,7 +112,11 @@ class UpdateAttempterTest {
         UpdateStatus.REPORTING_ERROR_EVENT, UpdateStatus.IDLE);
     assertThat(node.omaha.events()).singleElement().asString().startsWith("3/0:");
     assertThat(node.omaha.events().get(0)).isEqualTo("3/0:" + (2503 | nonDefaultServerFlag()));
-    assertThat(attempter.lastHttpStatus()).isEqualTo(503);
+    assertThat(ends).singleElement().satisfies(e -> {
+      assertThat(e.httpStatus()).isEqualTo(503);
+      assertThat(e.answered()).isFalse();
+      assertThat(e.outcome().wireCode()).isEqualTo(2503);
+    });
   }
 
   private static int nonDefaultServerFlag() {

@@ -3,41 +3,35 @@ package dev.turnout.engine.fakes;
 import dev.turnout.engine.attempt.Stages;
 import dev.turnout.engine.attempt.UpdateAttempter;
 import dev.turnout.engine.boot.BootMarker;
+import dev.turnout.engine.extensions.ExtensionLedger;
+import dev.turnout.engine.extensions.ExtensionStore;
 import dev.turnout.engine.omaha.OmahaClient;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
+import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.engine.extensions.ExtensionFetcher;
-import dev.turnout.engine.extensions.ExtensionLedger;
-import dev.turnout.engine.extensions.ExtensionStore;
-import dev.turnout.engine.stages.Check;
-import dev.turnout.engine.stages.FetchExtensions;
-import dev.turnout.engine.stages.PruneExtensions;
-import dev.turnout.engine.stages.Configure;
 import dev.turnout.engine.stages.DownloadAndApply;
 import dev.turnout.engine.stages.InstallPlan;
-import dev.turnout.engine.stages.MarkTargetUnbootable;
-import dev.turnout.engine.stages.Plan;
-import dev.turnout.engine.stages.Postinstall;
-import dev.turnout.engine.stages.Report;
-import dev.turnout.engine.stages.SetActive;
-import dev.turnout.engine.stages.Verify;
-import dev.turnout.engine.state.PayloadState;
-import dev.turnout.engine.state.ResumeStore;
-import dev.turnout.engine.state.RollbackGuard;
+import dev.turnout.engine.state.AttemptRecord;
+import dev.turnout.engine.state.PrefsAttemptRecord;
+import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.payload.ErrorCode;
 import dev.turnout.payload.Keys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 
 /**
  * A simulated node for unit tests: a root directory, prefs on it, the Flatcar disk in memory
  * booted from USR-A at version 1.0.0, and a fake clock, Omaha server, payload source and hooks.
- * Builds the real stages and attempter over them.
+ * Builds the real stages (through the daemon's own {@link Stages#assemble}) and attempter over
+ * them, with the real record on the prefs.
  */
 public final class FakeNode {
   public static final String SERVER = "http://omaha.test/v1/update/";
@@ -51,9 +45,7 @@ public final class FakeNode {
   public final FakeDisks disks;
   public final FakeBootSlots slots;
   public final FakeHooks hooks = new FakeHooks();
-  public final PayloadState payloadState;
-  public final ResumeStore resume;
-  public final RollbackGuard rollbacks;
+  public final PrefsAttemptRecord record;
   public final OmahaParamsLoader params;
   public final ExtensionStore extensionStore;
   public FakePayloadSource source = new FakePayloadSource(new byte[0]);
@@ -67,9 +59,7 @@ public final class FakeNode {
     prefs = new Prefs(paths.prefsDir());
     disks = new FakeDisks();
     slots = new FakeBootSlots(disks.slot(3));
-    payloadState = new PayloadState(prefs, clock, new Random(7));
-    resume = new ResumeStore(prefs);
-    rollbacks = new RollbackGuard(prefs, clock);
+    record = new PrefsAttemptRecord(prefs, clock, new Random(7));
     params = new OmahaParamsLoader(paths, prefs, "x86_64");
     extensionStore = new ExtensionStore(paths, prefs);
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=1.0.0\n"
@@ -94,27 +84,49 @@ public final class FakeNode {
     return new OmahaClient(omaha);
   }
 
+  /** The stages over this node's fakes, with {@code record} (this node's, or a recording one). */
+  public Stages stages(AttemptRecord withRecord) {
+    return Stages.assemble(new Stages.Parts(paths, params, omahaClient(), withRecord,
+        () -> marks++, slots, disks, source, keys, tuning, hooks, extensionStore,
+        new ExtensionLedger(prefs), clock, timers));
+  }
+
   public Stages stages() {
-    return new Stages(new Configure(params),
-        new Check(omahaClient(), prefs, rollbacks, () -> marks++, clock),
-        new Plan(paths, slots, payloadState, resume, rollbacks), new MarkTargetUnbootable(disks),
-        new DownloadAndApply(source, disks, keys, resume, payloadState, tuning, clock, timers),
-        new Verify(disks),
-        new FetchExtensions(paths, params, extensionStore, new ExtensionFetcher(source, keys,
-            extensionStore, new ExtensionFetcher.Tuning(tuning.maxRetries(), tuning.retryDelay(),
-                1), timers), new ExtensionLedger(prefs)),
-        new Postinstall(paths, hooks, resume), new SetActive(disks),
-        new PruneExtensions(extensionStore), new Report(paths, prefs, resume, rollbacks,
-            new dev.turnout.engine.state.StatusStore(prefs)));
+    return stages(record);
   }
 
   public UpdateAttempter attempter(Stages stages) {
+    return attempter(stages, record);
+  }
+
+  public UpdateAttempter attempter(Stages stages, AttemptRecord withRecord) {
     return new UpdateAttempter(stages, new UpdateAttempter.Parts(paths, params, omahaClient(),
-        payloadState, resume, new dev.turnout.engine.state.StatusStore(prefs), clock));
+        withRecord, clock));
   }
 
   public BootMarker bootMarker() {
-    return new BootMarker(paths, slots, disks, hooks, prefs);
+    return new BootMarker(paths, slots, disks, hooks, record);
+  }
+
+  /**
+   * As if {@code version} had been installed from 1.0.0 in an earlier boot and the machine came
+   * back on 1.0.0: the record's rollback, as an update check in a later boot finds it.
+   */
+  public void rolledBackFrom(String version) throws IOException {
+    record.installed(new AttemptRecord.Installed(version, 1, 0, "1.0.0", "boot-of-the-install"));
+    record.checking("1.0.0", "a-later-boot");
+  }
+
+  /** Why the record refuses {@code version} now (error 36), or empty. */
+  public Optional<String> refusal(String version) throws IOException {
+    try {
+      record.planned(new OmahaResponse(true, version, List.of(CODEBASE + "p.gz"), "p.gz", 1,
+          "c2hhMjU2", "", true, 10, false, OptionalInt.empty(), List.of(), ""));
+      return Optional.empty();
+    } catch (UpdateException e) {
+      return e.code() == ErrorCode.OMAHA_UPDATE_DEFERRED_PER_POLICY
+          ? Optional.of(e.getMessage()) : Optional.empty();
+    }
   }
 
   /** A plan as the check stage leaves it for {@code release}: parameters and response. */

@@ -24,8 +24,7 @@ class CheckTest {
   @BeforeEach
   void setUp() throws Exception {
     node = new FakeNode(dir);
-    check = new Check(node.omahaClient(), node.prefs, node.rollbacks, () -> node.marks++,
-        node.clock);
+    check = new Check(node.omahaClient(), node.record, () -> node.marks++, node.clock);
     configured = InstallPlan.start(true, 0).withParams(node.params.load());
   }
 
@@ -77,11 +76,11 @@ class CheckTest {
 
   @Test
   void comingBackOnThePreviousVersionIsARollbackOfTheInstalledOne() throws Exception {
-    node.rollbacks.installed("1.1.0");
+    node.prefs.setString(PrefKeys.INSTALLED_VERSION, "1.1.0");
     node.prefs.setString(PrefKeys.PREVIOUS_VERSION, "1.0.0"); // we run 1.0.0 again
     node.omaha.answer(TestRelease.noUpdate());
     check.run(configured, StageSink.NONE);
-    assertThat(node.rollbacks.refusal("1.1.0")).hasValueSatisfying(
+    assertThat(node.refusal("1.1.0")).hasValueSatisfying(
         why -> assertThat(why).contains("rolled back 1 time(s)"));
     assertThat(node.omaha.requests.get(0).xml()).contains("eventresult=\"0\" errorcode=\"44\"");
     assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).hasValue("");
@@ -91,12 +90,12 @@ class CheckTest {
   void withinTheBootThatInstalledTheUpdateNothingRolledBack() throws Exception {
     node.write("/proc/sys/kernel/random/boot_id", "7d4c1e2a-1111-4222-8333-944455556666\n");
     configured = InstallPlan.start(true, 0).withParams(node.params.load());
-    node.rollbacks.installed("1.1.0");
+    node.prefs.setString(PrefKeys.INSTALLED_VERSION, "1.1.0");
     node.prefs.setString(PrefKeys.PREVIOUS_VERSION, "1.0.0");
     node.prefs.setString(PrefKeys.INSTALLED_BOOT_ID, "7d4c1e2a-1111-4222-8333-944455556666");
     node.omaha.answer(TestRelease.noUpdate()); // after ResetStatus, say: no reboot yet
     check.run(configured, StageSink.NONE);
-    assertThat(node.rollbacks.refusal("1.1.0")).isEmpty();
+    assertThat(node.refusal("1.1.0")).isEmpty();
     assertThat(node.omaha.requests.get(0).xml()).doesNotContain("errorcode=\"44\"");
     assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).as("kept for the real reboot")
         .hasValue("1.0.0");

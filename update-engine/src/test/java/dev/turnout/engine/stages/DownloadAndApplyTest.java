@@ -46,7 +46,7 @@ class DownloadAndApplyTest {
 
   private InstallPlan planned() throws Exception {
     InstallPlan checked = node.checked(release);
-    return new Plan(node.paths, node.slots, node.payloadState, node.resume, node.rollbacks)
+    return new Plan(node.paths, node.slots, node.record)
         .run(checked, StageSink.NONE);
   }
 

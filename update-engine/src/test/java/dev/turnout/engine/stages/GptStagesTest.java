@@ -22,7 +22,8 @@ class GptStagesTest {
   @BeforeEach
   void setUp() throws Exception {
     node = new FakeNode(dir);
-    planned = InstallPlan.start(true, 0).withTarget(node.disks.slot(3), dir.resolve("k"), null);
+    planned = InstallPlan.start(true, 0).withTarget(node.disks.slot(3), dir.resolve("k"),
+        FakeNode.CODEBASE + "p.gz", null);
   }
 
   @Test
@@ -46,7 +47,8 @@ class GptStagesTest {
   void aDiskThatCannotBeOpenedIsEachStagesOwnCode() throws Exception {
     BootSlot s = node.disks.slot(3);
     InstallPlan elsewhere = InstallPlan.start(true, 0).withTarget(
-        new BootSlot(Path.of("/dev/gone"), s.booted(), s.target()), dir.resolve("k"), null);
+        new BootSlot(Path.of("/dev/gone"), s.booted(), s.target()), dir.resolve("k"),
+        FakeNode.CODEBASE + "p.gz", null);
     assertThatThrownBy(() -> new MarkTargetUnbootable(node.disks).run(elsewhere, StageSink.NONE))
         .isInstanceOfSatisfying(UpdateException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INSTALL_DEVICE_OPEN_ERROR));

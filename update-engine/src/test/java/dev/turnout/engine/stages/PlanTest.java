@@ -24,7 +24,7 @@ class PlanTest {
   void setUp() throws Exception {
     node = new FakeNode(dir);
     release = new TestRelease(dir, "1.1.0", 8192);
-    plan = new Plan(node.paths, node.slots, node.payloadState, node.resume, node.rollbacks);
+    plan = new Plan(node.paths, node.slots, node.record);
   }
 
   @Test
@@ -46,8 +46,7 @@ class PlanTest {
 
   @Test
   void aVersionThatRolledBackIsDeferredWithError36() throws Exception {
-    node.rollbacks.installed("1.1.0");
-    node.rollbacks.rolledBack("1.0.0");
+    node.rolledBackFrom("1.1.0");
     assertThatThrownBy(() -> plan.run(node.checked(release), StageSink.NONE))
         .isInstanceOfSatisfying(UpdateException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.OMAHA_UPDATE_DEFERRED_PER_POLICY);
@@ -62,7 +61,7 @@ class PlanTest {
         " DisablePayloadBackoff=\"true\"", "");
     node.omaha.answer(offer);
     InstallPlan checked = node.checked(release); // adopts the first queued answer: with backoff
-    node.payloadState.setResponse(checked.response());
+    node.record.planned(checked.response()); // as the plan adopts it
     node.prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME,
         node.clock.instant().getEpochSecond() + 3600);
     assertThatThrownBy(() -> plan.run(checked, StageSink.NONE))

@@ -27,7 +27,8 @@ class PostinstallTest {
     TestRelease release = new TestRelease(dir, "1.1.0", 8192);
     Path kernel = node.paths.resolve("/boot/flatcar/vmlinuz-b");
     Files.createDirectories(kernel.getParent());
-    verified = node.checked(release).withTarget(node.disks.slot(3), kernel, null)
+    verified = node.checked(release).withTarget(node.disks.slot(3), kernel,
+        FakeNode.CODEBASE + "p.gz", null)
         .withResult(new PayloadResult(1, new byte[32], new byte[32], "k", 2, 8192, new byte[32],
             6, new byte[32]));
     Files.writeString(verified.kernelStaging(), "kernel");
@@ -36,7 +37,7 @@ class PostinstallTest {
 
   @Test
   void theKernelMovesIntoPlaceAndTheHooksHearTargetAndVersion() throws Exception {
-    new Postinstall(node.paths, node.hooks, node.resume).run(verified, StageSink.NONE);
+    new Postinstall(node.paths, node.hooks, node.record).run(verified, StageSink.NONE);
     assertThat(verified.kernelPath()).hasContent("kernel");
     assertThat(verified.kernelStaging()).doesNotExist();
     assertThat(node.hooks.calls).singleElement().satisfies(c -> {
@@ -51,7 +52,7 @@ class PostinstallTest {
   @Test
   void aFailingHookIsError5WithItsNameAndLastLine() {
     node.hooks.failWith("/etc/turnout/postinst.d/20-oem", 1, "copying\nno room for the OEM sysext\n");
-    assertThatThrownBy(() -> new Postinstall(node.paths, node.hooks, node.resume).run(verified,
+    assertThatThrownBy(() -> new Postinstall(node.paths, node.hooks, node.record).run(verified,
         StageSink.NONE)).isInstanceOfSatisfying(UpdateException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.POSTINSTALL_RUNNER_ERROR);
           assertThat(e).hasMessage("postinstall hook /etc/turnout/postinst.d/20-oem exited 1: no room"
@@ -62,12 +63,12 @@ class PostinstallTest {
   @Test
   void exit3IsError19AndAHungHookSaysSo() throws Exception {
     node.hooks.failWith("/usr/lib/turnout/postinst.d/10-firmware", 3, "");
-    assertThatThrownBy(() -> new Postinstall(node.paths, node.hooks, node.resume).run(verified,
+    assertThatThrownBy(() -> new Postinstall(node.paths, node.hooks, node.record).run(verified,
         StageSink.NONE)).isInstanceOfSatisfying(UpdateException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.POSTINSTALL_BOOTED_FROM_FIRMWARE_B));
     node.hooks.failWith("/usr/lib/turnout/postinst.d/30-slow", -1, "(killed after 600 s)");
     Files.writeString(verified.kernelStaging(), "kernel");
-    assertThatThrownBy(() -> new Postinstall(node.paths, node.hooks, node.resume).run(verified,
+    assertThatThrownBy(() -> new Postinstall(node.paths, node.hooks, node.record).run(verified,
         StageSink.NONE)).hasMessageContaining("30-slow did not finish in time");
     assertThat(node.hooks.calls).hasSize(2);
     assertThat(List.of(verified.kernelPath())).allMatch(Files::exists);
@@ -81,7 +82,7 @@ class PostinstallTest {
     Files.writeString(verified.kernelPath(), "the kernel USR-B had");
     InstallPlan noKernel = verified.withResult(new PayloadResult(1, new byte[32], new byte[32],
         "k", 2, 8192, new byte[32], -1, new byte[0]));
-    new Postinstall(node.paths, node.hooks, node.resume).run(noKernel, StageSink.NONE);
+    new Postinstall(node.paths, node.hooks, node.record).run(noKernel, StageSink.NONE);
     assertThat(verified.kernelStaging()).doesNotExist();
     assertThat(verified.kernelPath()).hasContent("the kernel USR-B had");
     assertThat(node.hooks.calls).hasSize(1);

@@ -19,10 +19,10 @@ class ReportTest {
   void leavesTheTracesRebootCoordinatorsReadAndReportsInstallComplete() throws Exception {
     FakeNode node = new FakeNode(dir);
     InstallPlan done = node.checked(new TestRelease(dir, "1.1.0", 8192))
-        .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), null);
+        .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), FakeNode.CODEBASE + "p.gz",
+            null);
     List<OmahaEvent> events = new ArrayList<>();
-    new Report(node.paths, node.prefs, node.resume, node.rollbacks,
-        new dev.turnout.engine.state.StatusStore(node.prefs)).run(done, new StageSink() {
+    new Report(node.paths, node.record).run(done, new StageSink() {
       @Override
       public void event(OmahaEvent event) {
         events.add(event);
@@ -37,24 +37,25 @@ class ReportTest {
     assertThat(node.prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION)).hasValue(-1L);
     assertThat(events).containsExactly(OmahaEvent.installComplete());
     // Coming back on 1.0.0 later is then a rollback of 1.1.0.
-    node.rollbacks.rolledBack("1.0.0");
-    assertThat(node.rollbacks.refusal("1.1.0")).isPresent();
+    node.record.checking("1.0.0", "a-later-boot");
+    assertThat(node.refusal("1.1.0")).isPresent();
   }
 
   @Test
   void whatGetStatusWillSayIsKeptBeforeTheEventThatMayHang() throws Exception {
     FakeNode node = new FakeNode(dir);
     InstallPlan done = node.checked(new TestRelease(dir, "1.1.0", 8192))
-        .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), null);
-    dev.turnout.engine.state.StatusStore store = new dev.turnout.engine.state.StatusStore(
-        node.prefs);
+        .withTarget(node.disks.slot(3), dir.resolve("vmlinuz-b"), FakeNode.CODEBASE + "p.gz",
+            null);
     List<dev.turnout.engine.status.EngineStatus> seenAtTheEvent = new ArrayList<>();
-    new Report(node.paths, node.prefs, node.resume, node.rollbacks, store).run(done,
+    new Report(node.paths, node.record).run(done,
         new StageSink() {
           @Override
           public void event(OmahaEvent event) {
             // kill -9 now: a daemon started afresh loads what was kept
-            seenAtTheEvent.add(new dev.turnout.engine.state.StatusStore(node.prefs).load(
+            seenAtTheEvent.add(new dev.turnout.engine.state.PrefsAttemptRecord(
+                new dev.turnout.engine.prefs.Prefs(node.prefs.dir()), node.clock,
+                new java.util.Random(1)).restore(
                 java.nio.file.Files.exists(node.paths.updateCompletedMarker())));
           }
 

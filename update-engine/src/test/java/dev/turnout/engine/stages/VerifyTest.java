@@ -25,8 +25,7 @@ class VerifyTest {
     node = new FakeNode(dir);
     release = new TestRelease(dir, "1.1.0", 200_000);
     node.source = new FakePayloadSource(release.payload);
-    InstallPlan planned = new Plan(node.paths, node.slots, node.payloadState, node.resume,
-        node.rollbacks).run(node.checked(release), StageSink.NONE);
+    InstallPlan planned = new Plan(node.paths, node.slots, node.record).run(node.checked(release), StageSink.NONE);
     applied = node.stages().downloadAndApply().run(planned, StageSink.NONE);
   }
 

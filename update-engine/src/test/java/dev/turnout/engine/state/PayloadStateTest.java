@@ -24,6 +24,7 @@ class PayloadStateTest {
   Prefs prefs;
   final Instant now = Instant.parse("2026-11-22T00:00:00Z");
   PayloadState state;
+  OmahaResponse r;
 
   @BeforeEach
   void setUp() {
@@ -38,78 +39,78 @@ class PayloadStateTest {
 
   @Test
   void urlsRotateOnPayloadErrorsAndWrapIntoANewAttempt() throws Exception {
-    state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
-    assertThat(state.currentUrl()).isEqualTo("http://a/p");
-    state.updateFailed(ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR); // hash mismatch: next URL
-    assertThat(state.currentUrl()).isEqualTo("http://b/p");
-    state.updateFailed(ErrorCode.DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR);
-    assertThat(state.currentUrl()).isEqualTo("http://a/p");
+    state.adopt(r = response(true, 10, "http://a/p", "http://b/p"));
+    assertThat(state.currentUrl(r)).isEqualTo("http://a/p");
+    state.updateFailed(r, ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR); // hash mismatch: next URL
+    assertThat(state.currentUrl(r)).isEqualTo("http://b/p");
+    state.updateFailed(r, ErrorCode.DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR);
+    assertThat(state.currentUrl(r)).isEqualTo("http://a/p");
     assertThat(state.attemptNumber()).isEqualTo(1);
   }
 
   @Test
   void transferErrorsCountUpToMaxFailureCountPerUrl() throws Exception {
-    state.setResponse(response(true, 3, "http://a/p", "http://b/p"));
-    state.updateFailed(ErrorCode.DOWNLOAD_TRANSFER_ERROR);
-    state.updateFailed(ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE);
-    assertThat(state.currentUrl()).isEqualTo("http://a/p");
+    state.adopt(r = response(true, 3, "http://a/p", "http://b/p"));
+    state.updateFailed(r, ErrorCode.DOWNLOAD_TRANSFER_ERROR);
+    state.updateFailed(r, ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE);
+    assertThat(state.currentUrl(r)).isEqualTo("http://a/p");
     assertThat(prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT)).hasValue(2L);
     state.downloadProgress();
     assertThat(prefs.getLong(PrefKeys.CURRENT_URL_FAILURE_COUNT)).hasValue(0L);
-    state.updateFailed(ErrorCode.DOWNLOAD_TRANSFER_ERROR);
-    state.updateFailed(ErrorCode.DOWNLOAD_TRANSFER_ERROR);
-    state.updateFailed(ErrorCode.DOWNLOAD_WRITE_ERROR);
-    assertThat(state.currentUrl()).isEqualTo("http://b/p");
-    state.updateFailed(ErrorCode.POSTINSTALL_RUNNER_ERROR); // postinstall: no change
-    assertThat(state.currentUrl()).isEqualTo("http://b/p");
+    state.updateFailed(r, ErrorCode.DOWNLOAD_TRANSFER_ERROR);
+    state.updateFailed(r, ErrorCode.DOWNLOAD_TRANSFER_ERROR);
+    state.updateFailed(r, ErrorCode.DOWNLOAD_WRITE_ERROR);
+    assertThat(state.currentUrl(r)).isEqualTo("http://b/p");
+    state.updateFailed(r, ErrorCode.POSTINSTALL_RUNNER_ERROR); // postinstall: no change
+    assertThat(state.currentUrl(r)).isEqualTo("http://b/p");
   }
 
   @Test
   void aDifferentResponseStartsOver() throws Exception {
-    state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
-    state.updateFailed(ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR);
-    state.setResponse(response(true, 10, "http://a/p", "http://b/p"));
-    assertThat(state.currentUrl()).as("the same response keeps its state").isEqualTo("http://b/p");
-    state.setResponse(response(true, 10, "http://c/p"));
-    assertThat(state.currentUrl()).isEqualTo("http://c/p");
+    state.adopt(r = response(true, 10, "http://a/p", "http://b/p"));
+    state.updateFailed(r, ErrorCode.PAYLOAD_HASH_MISMATCH_ERROR);
+    state.adopt(r = response(true, 10, "http://a/p", "http://b/p"));
+    assertThat(state.currentUrl(r)).as("the same response keeps its state").isEqualTo("http://b/p");
+    state.adopt(r = response(true, 10, "http://c/p"));
+    assertThat(state.currentUrl(r)).isEqualTo("http://c/p");
     assertThat(state.attemptNumber()).isZero();
   }
 
   @Test
   void backoffGrowsPerAttemptWithinSixHoursOfFuzz() throws Exception {
-    state.setResponse(response(false, 10, "http://a/p"));
+    state.adopt(r = response(false, 10, "http://a/p"));
     for (int attempt = 1; attempt <= 6; attempt++) {
-      state.downloadComplete();
+      state.downloadComplete(r);
       long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME).orElseThrow();
       long days = Math.min(1L << (attempt - 1), 16);
       long base = now.plus(Duration.ofDays(days)).getEpochSecond();
       assertThat(expiry).isBetween(base - 6 * 3600, base + 6 * 3600);
-      assertThat(state.shouldBackoff()).isTrue();
+      assertThat(state.shouldBackoff(r)).isTrue();
     }
   }
 
   @Test
   void disablePayloadBackoffClearsAndSkipsIt() throws Exception {
-    state.setResponse(response(false, 10, "http://a/p"));
-    state.downloadComplete();
-    assertThat(state.shouldBackoff()).isTrue();
-    state.setResponse(response(true, 10, "http://a/p"));
-    assertThat(state.shouldBackoff()).isFalse();
+    state.adopt(r = response(false, 10, "http://a/p"));
+    state.downloadComplete(r);
+    assertThat(state.shouldBackoff(r)).isTrue();
+    state.adopt(r = response(true, 10, "http://a/p"));
+    assertThat(state.shouldBackoff(r)).isFalse();
     assertThat(prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME)).hasValue(0L);
   }
 
   @Test
   void anExpiryMoreThan16DaysAheadIsResetAtLoad() throws Exception {
-    state.setResponse(response(false, 10, "http://a/p"));
+    state.adopt(r = response(false, 10, "http://a/p"));
     prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME, now.plus(Duration.ofDays(40)).getEpochSecond());
-    assertThat(state.shouldBackoff()).isFalse();
+    assertThat(state.shouldBackoff(r)).isFalse();
   }
 
   @Test
   void aNegativeAttemptNumberInPrefsIsTakenAsZero() throws Exception {
-    state.setResponse(response(false, 10, "http://a/p"));
+    state.adopt(r = response(false, 10, "http://a/p"));
     prefs.setString(PrefKeys.PAYLOAD_ATTEMPT_NUMBER, "-1");
-    state.downloadComplete();
+    state.downloadComplete(r);
     assertThat(state.attemptNumber()).isEqualTo(1);
     long expiry = prefs.getLong(PrefKeys.BACKOFF_EXPIRY_TIME).orElseThrow();
     assertThat(expiry - now.getEpochSecond()).as("one day, give or take six hours")

@@ -57,7 +57,7 @@ class ResumeStoreTest {
   @Test
   void aCheckpointThatCannotBeDecodedIsNotResumed() throws Exception {
     store.save("hash-a", cp);
-    prefs.setBytes(ResumeStore.CHECKPOINT, new byte[] {9, 9, 9});
+    prefs.setBytes(dev.turnout.engine.prefs.PrefKeys.CHECKPOINT, new byte[] {9, 9, 9});
     assertThat(store.resumable("hash-a")).isEmpty();
   }
 
@@ -66,7 +66,7 @@ class ResumeStoreTest {
     store.save("hash-a", new Checkpoint(3, 4096, new byte[] {1, 2, 3}, new byte[0], new byte[0],
         120, new byte[32]));
     assertThat(store.resumable("hash-a")).isEmpty();
-    assertThat(prefs.exists(ResumeStore.CHECKPOINT)).as("dropped, not tried again").isFalse();
+    assertThat(prefs.exists(dev.turnout.engine.prefs.PrefKeys.CHECKPOINT)).as("dropped, not tried again").isFalse();
     assertThat(prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION)).hasValue(-1L);
   }
 
@@ -77,7 +77,7 @@ class ResumeStoreTest {
     store.reset("hash-a");
     assertThat(store.resumable("hash-a")).isEmpty();
     assertThat(prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES)).hasValue(0L);
-    assertThat(prefs.exists(ResumeStore.CHECKPOINT)).isFalse();
+    assertThat(prefs.exists(dev.turnout.engine.prefs.PrefKeys.CHECKPOINT)).isFalse();
     assertThat(prefs.getString(PrefKeys.UPDATE_CHECK_RESPONSE_HASH)).hasValue("hash-a");
   }
 }

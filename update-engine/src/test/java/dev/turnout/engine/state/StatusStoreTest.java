@@ -64,11 +64,15 @@ class StatusStoreTest {
     java.nio.file.Files.createDirectories(bootId.getParent());
     java.nio.file.Files.writeString(bootId, "aaaa\n");
     prefs.setString(dev.turnout.engine.prefs.PrefKeys.INSTALLED_BOOT_ID, "aaaa");
-    assertThat(StatusStore.rebootPending(paths, prefs)).as("installed in this boot").isTrue();
+    AttemptRecord record = new PrefsAttemptRecord(prefs, java.time.Clock.systemUTC(),
+        new java.util.Random(1));
+    assertThat(record.awaitingReboot(paths.updateCompletedMarker(), paths.bootId()))
+        .as("installed in this boot").isTrue();
     java.nio.file.Files.writeString(bootId, "bbbb\n");
-    assertThat(StatusStore.rebootPending(paths, prefs)).as("another boot").isFalse();
-    StatusStore store = new StatusStore(prefs);
-    store.save(new EngineStatus(5, 1.0, UpdateStatus.UPDATED_NEED_REBOOT, "9.9.9", 1));
-    assertThat(store.load(store.rebootPending(paths)).operation()).isEqualTo(UpdateStatus.IDLE);
+    assertThat(record.awaitingReboot(paths.updateCompletedMarker(), paths.bootId()))
+        .as("another boot").isFalse();
+    record.status(new EngineStatus(5, 1.0, UpdateStatus.UPDATED_NEED_REBOOT, "9.9.9", 1));
+    assertThat(record.restore(record.awaitingReboot(paths.updateCompletedMarker(),
+        paths.bootId())).operation()).isEqualTo(UpdateStatus.IDLE);
   }
 }

@@ -1,0 +1,119 @@
+package dev.turnout.engine.state;
+
+import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.status.AttemptOutcome;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.payload.Checkpoint;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What an update attempt records, and all that outlives it, as the transitions of the protocol in
+ * the order an attempt makes them. Each rule about the kept state lives in exactly one transition:
+ * when the download's progress is reset ({@link #downloadStarted}, {@link #kernelConsumed},
+ * {@link #installed}, {@link #failed}), when a rollback is recorded ({@link #checking}), when a
+ * version is refused for one ({@link #planned}), which URL and backoff apply ({@link #planned},
+ * {@link #failed}). Stages and the attempter speak to this and never to prefs.
+ *
+ * <p>{@link PrefsAttemptRecord} keeps it in update_engine's prefs, under its key names.
+ */
+public interface AttemptRecord {
+
+  /** What {@link #planned} allows: the URL to download from, and the checkpoint to resume at. */
+  record Planned(String url, Optional<Checkpoint> resumeFrom) {}
+
+  /** What {@link #installed} keeps about an install that awaits its reboot. */
+  record Installed(String version, long size, long checkedAt, String runningVersion,
+      String bootId) {}
+
+  /**
+   * An update check is about to be sent by version {@code runningVersion} in boot {@code bootId}.
+   * If the last install was in an earlier boot and this is still its previous version, that
+   * install rolled back: recorded here, for {@link #planned} to refuse it a while.
+   *
+   * @return the {@code previous-version} to report with this check (Flatcar's rollback report)
+   */
+  Optional<String> checking(String runningVersion, String bootId) throws IOException;
+
+  /** The server answered the check (kept as update_engine's {@code full-response}). */
+  void checked(OmahaResponse response) throws IOException;
+
+  /**
+   * The server offered {@code response}: whether it is taken now and how. Refused (error 36)
+   * while the rollback guard holds its version back; deferred (error 40) while the payload
+   * backs off after failed attempts; else the URL to use and where the download resumes.
+   */
+  Planned planned(OmahaResponse response) throws IOException, UpdateException;
+
+  /** The first byte is asked for: a resumed download counts a resume, a fresh one starts clean. */
+  void downloadStarted(OmahaResponse response, boolean resuming) throws IOException;
+
+  /** Bytes arrived in this attempt: the URL works, its failure count starts over. */
+  void transferWorks() throws IOException;
+
+  /** A durable point of the download, to resume from after a cut or a crash. */
+  void checkpoint(OmahaResponse response, Checkpoint checkpoint) throws IOException;
+
+  /** The whole payload was applied and its signature checked: one more attempt counted. */
+  void downloaded(OmahaResponse response) throws IOException;
+
+  /**
+   * Postinstall moves the staged kernel into place: the checkpoint counts on that staging file,
+   * so from here on a cut attempt downloads afresh.
+   */
+  void kernelConsumed(OmahaResponse response) throws IOException;
+
+  /**
+   * The target is the next boot: keeps what {@code GetStatus} says until the reboot, the running
+   * version as {@code previous-version}, this boot as the install's, the installed version for
+   * the rollback guard; the download's progress is cleared.
+   */
+  void installed(Installed install) throws IOException;
+
+  /**
+   * The attempt failed with {@code outcome} (an {@link AttemptOutcome.Result#ERROR}): kept as the
+   * last error; the payload's retry policy learns of it and, unless the failure keeps progress (a
+   * cut transfer, an extension), the download's progress is reset. Never throws: what cannot be
+   * kept is logged.
+   *
+   * @param response the offer the attempt was working on, or null before there was one
+   */
+  void failed(OmahaResponse response, AttemptOutcome outcome);
+
+  /** The attempt was cut by the daemon stopping: kept as the last error, nothing reset. */
+  void abandoned(AttemptOutcome outcome);
+
+  /** The booted slot was marked good in boot {@code bootId}. */
+  void bootedGood(String bootId) throws IOException;
+
+  /** Whether the booted slot was marked good in boot {@code bootId} (empty ID: no). */
+  boolean markedGood(String bootId) throws IOException;
+
+  /**
+   * Whether an installed update awaits its reboot: the completion marker {@code completedMarker}
+   * (in {@code /run}) is there and the install was in boot {@code bootId}. A marker from another
+   * boot (a {@code /run} that outlived it) awaits nothing: the boot ID kept at the install
+   * decides, not {@code /run} alone. Either boot not known: the marker decides.
+   */
+  boolean awaitingReboot(java.nio.file.Path completedMarker, String bootId);
+
+  /** The status to start in: the last checked time, and what is staged when awaiting a reboot. */
+  EngineStatus restore(boolean awaitingReboot);
+
+  /** The status changed: its checked time and any staged version are kept. */
+  void status(EngineStatus status);
+
+  /** The last failed attempt, however long ago, or {@link AttemptOutcome#NONE}. */
+  AttemptOutcome lastError();
+
+  /** When the next check is due (unix seconds), for a daemon that exits when idle. */
+  OptionalLong nextCheckDue();
+
+  /** The last check interval in seconds, whose doubling is the backoff against 500 and 503. */
+  OptionalLong checkInterval();
+
+  /** The next check is due at {@code due}, {@code interval} seconds after the last. */
+  void scheduled(long due, long interval) throws IOException;
+}

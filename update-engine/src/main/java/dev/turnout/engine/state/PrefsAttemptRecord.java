@@ -1,0 +1,221 @@
+package dev.turnout.engine.state;
+
+import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.prefs.PrefKeys;
+import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.status.AttemptOutcome;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.payload.Checkpoint;
+import dev.turnout.payload.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The attempt's record in update_engine's prefs directory: update_engine's keys where it has
+ * them (so its tools and postinstall read what they expect), Turnout's own beside them. The
+ * parts behind it, each with the rules update_engine gives it: the payload's retry policy
+ * ({@link PayloadState}), the resume point ({@link ResumeStore}), the rollback guard
+ * ({@link RollbackGuard}) and what {@code GetStatus} says across restarts ({@link StatusStore}).
+ */
+public final class PrefsAttemptRecord implements AttemptRecord {
+  private static final Logger LOG = LoggerFactory.getLogger(PrefsAttemptRecord.class);
+
+  private final Prefs prefs;
+  private final PayloadState payload;
+  private final ResumeStore resume;
+  private final RollbackGuard rollbacks;
+  private final StatusStore status;
+
+  public PrefsAttemptRecord(Prefs prefs, Clock clock, Random random) {
+    this.prefs = prefs;
+    this.payload = new PayloadState(prefs, clock, random);
+    this.resume = new ResumeStore(prefs);
+    this.rollbacks = new RollbackGuard(prefs, clock);
+    this.status = new StatusStore(prefs);
+  }
+
+  @Override
+  public Optional<String> checking(String runningVersion, String bootId) throws IOException {
+    // previous-version is kept until a boot after the install: within the boot that installed
+    // the update (ResetStatus, a restarted daemon) nothing rolled back, whatever it says.
+    if (installedIn(bootId)) {
+      return Optional.empty();
+    }
+    Optional<String> previous = prefs.getString(PrefKeys.PREVIOUS_VERSION);
+    if (previous.filter(p -> !p.isEmpty() && p.equals(runningVersion)).isPresent()) {
+      rollbacks.rolledBack(runningVersion);
+    }
+    // update_engine empties it once the request is built: only the first check after an update
+    // reboot reports it.
+    prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
+    return previous;
+  }
+
+  @Override
+  public void checked(OmahaResponse response) throws IOException {
+    prefs.setString(PrefKeys.FULL_RESPONSE, response.rawXml());
+  }
+
+  @Override
+  public Planned planned(OmahaResponse response) throws IOException, UpdateException {
+    Optional<String> refusal = rollbacks.refusal(response.version());
+    if (refusal.isPresent()) {
+      throw new UpdateException(ErrorCode.OMAHA_UPDATE_DEFERRED_PER_POLICY, refusal.get(), null);
+    }
+    payload.adopt(response);
+    if (payload.shouldBackoff(response)) {
+      throw new UpdateException(ErrorCode.OMAHA_UPDATE_DEFERRED_FOR_BACKOFF,
+          "backing off after " + payload.attemptNumber() + " failed attempts", null);
+    }
+    return new Planned(payload.currentUrl(response), resume.resumable(response.sha256()));
+  }
+
+  @Override
+  public void downloadStarted(OmahaResponse response, boolean resuming) throws IOException {
+    if (resuming) {
+      resume.countResume();
+    } else {
+      resume.reset(response.sha256());
+    }
+  }
+
+  @Override
+  public void transferWorks() throws IOException {
+    payload.downloadProgress();
+  }
+
+  @Override
+  public void checkpoint(OmahaResponse response, Checkpoint checkpoint) throws IOException {
+    resume.save(response.sha256(), checkpoint);
+  }
+
+  @Override
+  public void downloaded(OmahaResponse response) throws IOException {
+    payload.downloadComplete(response);
+  }
+
+  @Override
+  public void kernelConsumed(OmahaResponse response) throws IOException {
+    resume.reset(response.sha256());
+  }
+
+  @Override
+  public void installed(Installed install) throws IOException {
+    // What GetStatus says first: a daemon killed from here on starts again saying it.
+    status.save(new EngineStatus(install.checkedAt(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
+        install.version(), install.size()));
+    prefs.setLong(PrefKeys.DELTA_UPDATE_FAILURES, 0);
+    prefs.setString(PrefKeys.PREVIOUS_VERSION, install.runningVersion());
+    prefs.setString(PrefKeys.INSTALLED_BOOT_ID, install.bootId());
+    resume.reset("");
+    rollbacks.installed(install.version());
+  }
+
+  @Override
+  public void failed(OmahaResponse response, AttemptOutcome outcome) {
+    status.saveLastError(outcome);
+    if (response == null || outcome.code() == null) {
+      return;
+    }
+    try {
+      payload.updateFailed(response, outcome.code());
+      if (response.updateAvailable() && !PayloadState.keepsProgress(outcome.code())) {
+        resume.reset(response.sha256());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot record the failure: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void abandoned(AttemptOutcome outcome) {
+    status.saveLastError(outcome);
+  }
+
+  @Override
+  public void bootedGood(String bootId) throws IOException {
+    if (!bootId.isEmpty()) {
+      prefs.setString(PrefKeys.MARKED_GOOD_BOOT_ID, bootId);
+    }
+  }
+
+  @Override
+  public boolean markedGood(String bootId) throws IOException {
+    return !bootId.isEmpty()
+        && bootId.equals(prefs.getString(PrefKeys.MARKED_GOOD_BOOT_ID).orElse(""));
+  }
+
+  @Override
+  public boolean awaitingReboot(Path completedMarker, String bootId) {
+    if (!Files.exists(completedMarker)) {
+      return false;
+    }
+    try {
+      String installed = prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse("");
+      boolean pending = bootId.isEmpty() || installed.isEmpty() || installed.equals(bootId);
+      if (!pending) {
+        LOG.info("{} is from boot {}, not this one ({}): no update awaits a reboot",
+            completedMarker, installed, bootId);
+      }
+      return pending;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /** Whether the last install was in boot {@code bootId} (both known). */
+  private boolean installedIn(String bootId) throws IOException {
+    return !bootId.isEmpty()
+        && bootId.equals(prefs.getString(PrefKeys.INSTALLED_BOOT_ID).orElse(""));
+  }
+
+  @Override
+  public EngineStatus restore(boolean awaitingReboot) {
+    return status.load(awaitingReboot);
+  }
+
+  @Override
+  public void status(EngineStatus s) {
+    status.save(s);
+  }
+
+  @Override
+  public AttemptOutcome lastError() {
+    return status.loadLastError();
+  }
+
+  @Override
+  public OptionalLong nextCheckDue() {
+    return readLong(PrefKeys.NEXT_CHECK);
+  }
+
+  @Override
+  public OptionalLong checkInterval() {
+    return readLong(PrefKeys.CHECK_INTERVAL);
+  }
+
+  @Override
+  public void scheduled(long due, long interval) throws IOException {
+    prefs.setLong(PrefKeys.CHECK_INTERVAL, interval);
+    prefs.setLong(PrefKeys.NEXT_CHECK, due);
+  }
+
+  private OptionalLong readLong(String key) {
+    try {
+      Optional<Long> v = prefs.getLong(key);
+      return v.isPresent() && v.get() >= 0 ? OptionalLong.of(v.get()) : OptionalLong.empty();
+    } catch (IOException e) {
+      LOG.warn("cannot read {}: {}", key, e.getMessage());
+      return OptionalLong.empty();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.turnout.engine.attempt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnout.engine.fakes.FakeNode;
+import dev.turnout.engine.fakes.RecordingAttemptRecord;
+import dev.turnout.engine.fakes.TestRelease;
+import dev.turnout.engine.omaha.OmahaException;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.UpdateStatus;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an attempt tells its record, in order, for each way an attempt goes: the stage list as
+ * {@link Stages#assemble} builds it for the daemon, over the fake node, with a recording record.
+ */
+class AttemptTransitionsTest {
+  @TempDir Path dir;
+  FakeNode node;
+  RecordingAttemptRecord record;
+  UpdateAttempter attempter;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    node = new FakeNode(dir);
+    record = new RecordingAttemptRecord(node.record);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (attempter != null) {
+      attempter.close();
+    }
+  }
+
+  private EngineStatus attempt() throws Exception {
+    if (attempter == null) {
+      attempter = node.attempter(node.stages(record), record);
+    }
+    CountDownLatch ended = new CountDownLatch(1);
+    attempter.addListener(s -> {
+      if (s.operation() == UpdateStatus.IDLE || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
+        ended.countDown();
+      }
+    });
+    assertThat(attempter.attemptUpdate(true)).isTrue();
+    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the attempt ended").isTrue();
+    return attempter.status();
+  }
+
+  @Test
+  void aWholeUpdate() throws Exception {
+    node.offer(new TestRelease(dir, "1.1.0", 200_000));
+    assertThat(attempt().operation()).isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked 1.1.0",
+        "planned 1.1.0", "downloadStarted", "transferWorks", "checkpoint", "downloaded",
+        "kernelConsumed", "installed 1.1.0 from 1.0.0");
+  }
+
+  @Test
+  void noUpdate() throws Exception {
+    node.omaha.answer(TestRelease.noUpdate());
+    attempt();
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked noupdate");
+  }
+
+  @Test
+  void aServerErrorFailsTheAttemptBeforeAnythingIsPlanned() throws Exception {
+    node.omaha.fail(OmahaException.http(503, "the update server answered HTTP 503", null));
+    attempt();
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "failed 2503");
+    assertThat(node.record.lastError().wireCode()).isEqualTo(2503);
+  }
+
+  @Test
+  void aCutDownloadFailsKeepingItsProgressAndTheNextAttemptResumes() throws Exception {
+    TestRelease release = new TestRelease(dir, "1.1.0", 1_500_000); // two partition operations
+    node.offer(release);
+    node.source.cutAfter(1_200_000); // past the first operation
+    for (int i = 0; i <= node.tuning.maxRetries(); i++) {
+      node.source.cutAfter(0); // the server stops sending: every retry of the attempt fails
+    }
+    assertThat(attempt().operation()).isEqualTo(UpdateStatus.IDLE);
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked 1.1.0",
+        "planned 1.1.0", "downloadStarted", "transferWorks", "checkpoint", "failed 9");
+    node.omaha.answer(release.response(FakeNode.CODEBASE));
+    assertThat(attempt().operation()).isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
+    assertThat(record.transitions().subList(7, record.transitions().size())).containsExactly(
+        "checking 1.0.0", "checked 1.1.0", "planned 1.1.0 resuming", "downloadStarted resuming",
+        "transferWorks", "checkpoint", "downloaded", "kernelConsumed",
+        "installed 1.1.0 from 1.0.0");
+  }
+
+  @Test
+  void aVersionThatRolledBackIsRefusedAtThePlan() throws Exception {
+    node.rolledBackFrom("1.1.0");
+    node.offer(new TestRelease(dir, "1.1.0", 8192));
+    attempt();
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked 1.1.0",
+        "planned 1.1.0 refused 36", "failed 36");
+  }
+}

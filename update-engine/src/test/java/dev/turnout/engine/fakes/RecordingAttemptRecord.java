@@ -1,0 +1,164 @@
+package dev.turnout.engine.fakes;
+
+import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.state.AttemptRecord;
+import dev.turnout.engine.status.AttemptOutcome;
+import dev.turnout.engine.status.EngineStatus;
+import dev.turnout.engine.status.UpdateException;
+import dev.turnout.payload.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A record that writes down every transition it is told of (name and what matters of it), in
+ * order, then passes it to the real one: a test reads the attempt's bookkeeping as a list. Status
+ * saves and reads are passed on unrecorded (they follow every status change).
+ */
+public final class RecordingAttemptRecord implements AttemptRecord {
+  private final AttemptRecord inner;
+  private final List<String> transitions = Collections.synchronizedList(new ArrayList<>());
+
+  public RecordingAttemptRecord(AttemptRecord inner) {
+    this.inner = inner;
+  }
+
+  /** The transitions so far; repeated checkpoints are one entry. */
+  public List<String> transitions() {
+    synchronized (transitions) {
+      return List.copyOf(transitions);
+    }
+  }
+
+  private void note(String t) {
+    synchronized (transitions) {
+      if (!(t.equals("checkpoint") && !transitions.isEmpty()
+          && transitions.get(transitions.size() - 1).equals(t))) {
+        transitions.add(t);
+      }
+    }
+  }
+
+  @Override
+  public Optional<String> checking(String runningVersion, String bootId) throws IOException {
+    note("checking " + runningVersion);
+    return inner.checking(runningVersion, bootId);
+  }
+
+  @Override
+  public void checked(OmahaResponse response) throws IOException {
+    note("checked " + (response.updateAvailable() ? response.version() : "noupdate"));
+    inner.checked(response);
+  }
+
+  @Override
+  public Planned planned(OmahaResponse response) throws IOException, UpdateException {
+    try {
+      Planned p = inner.planned(response);
+      note("planned " + response.version() + (p.resumeFrom().isPresent() ? " resuming" : ""));
+      return p;
+    } catch (UpdateException e) {
+      note("planned " + response.version() + " refused " + e.wireCode());
+      throw e;
+    }
+  }
+
+  @Override
+  public void downloadStarted(OmahaResponse response, boolean resuming) throws IOException {
+    note("downloadStarted" + (resuming ? " resuming" : ""));
+    inner.downloadStarted(response, resuming);
+  }
+
+  @Override
+  public void transferWorks() throws IOException {
+    note("transferWorks");
+    inner.transferWorks();
+  }
+
+  @Override
+  public void checkpoint(OmahaResponse response, Checkpoint checkpoint) throws IOException {
+    note("checkpoint");
+    inner.checkpoint(response, checkpoint);
+  }
+
+  @Override
+  public void downloaded(OmahaResponse response) throws IOException {
+    note("downloaded");
+    inner.downloaded(response);
+  }
+
+  @Override
+  public void kernelConsumed(OmahaResponse response) throws IOException {
+    note("kernelConsumed");
+    inner.kernelConsumed(response);
+  }
+
+  @Override
+  public void installed(Installed install) throws IOException {
+    note("installed " + install.version() + " from " + install.runningVersion());
+    inner.installed(install);
+  }
+
+  @Override
+  public void failed(OmahaResponse response, AttemptOutcome outcome) {
+    note("failed " + outcome.wireCode());
+    inner.failed(response, outcome);
+  }
+
+  @Override
+  public void abandoned(AttemptOutcome outcome) {
+    note("abandoned " + outcome.wireCode());
+    inner.abandoned(outcome);
+  }
+
+  @Override
+  public void bootedGood(String bootId) throws IOException {
+    note("bootedGood");
+    inner.bootedGood(bootId);
+  }
+
+  @Override
+  public boolean markedGood(String bootId) throws IOException {
+    return inner.markedGood(bootId);
+  }
+
+  @Override
+  public boolean awaitingReboot(Path completedMarker, String bootId) {
+    return inner.awaitingReboot(completedMarker, bootId);
+  }
+
+  @Override
+  public EngineStatus restore(boolean awaitingReboot) {
+    return inner.restore(awaitingReboot);
+  }
+
+  @Override
+  public void status(EngineStatus status) {
+    inner.status(status);
+  }
+
+  @Override
+  public AttemptOutcome lastError() {
+    return inner.lastError();
+  }
+
+  @Override
+  public OptionalLong nextCheckDue() {
+    return inner.nextCheckDue();
+  }
+
+  @Override
+  public OptionalLong checkInterval() {
+    return inner.checkInterval();
+  }
+
+  @Override
+  public void scheduled(long due, long interval) throws IOException {
+    note("scheduled");
+    inner.scheduled(due, interval);
+  }
+}
