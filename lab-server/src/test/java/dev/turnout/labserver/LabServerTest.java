@@ -57,7 +57,7 @@ class LabServerTest {
         .start();
     HttpSettings s = HttpSettings.defaults().withTimeouts(Duration.ofSeconds(5),
         Duration.ofSeconds(5)).withEnvironment(Map.of());
-    http = HttpClients.create(s);
+    http = HttpClients.create(s, System::nanoTime);
     client = new OmahaClient(new dev.turnout.engine.omaha.HttpOmahaTransport(() -> http, s.maxResponseBytes()));
   }
 
@@ -70,7 +70,7 @@ class LabServerTest {
     return new OmahaParams("http://x", group, version, "amd64-usr",
         "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", "", "qemu", "0.2.0",
         "0123456789abcdef0123456789abcdef", "1b3d5f7e-0000-4000-8000-000000000001", version,
-        "x86_64", "", "", "", null);
+        "x86_64", "", "", null);
   }
 
   @Test

@@ -32,7 +32,6 @@ public final class PayloadConsumer implements AutoCloseable {
 
   private final PayloadTarget partition;
   private final PayloadTarget kernel;
-  private final PayloadTarget pcrPolicy;
   private final List<Keys.TrustedKey> trustedKeys;
   private final Long expectedSize;
   private final String expectedSha256;
@@ -60,7 +59,6 @@ public final class PayloadConsumer implements AutoCloseable {
   PayloadConsumer(PayloadConsumerBuilder b) {
     this.partition = Objects.requireNonNull(b.partition, "partition target");
     this.kernel = b.kernel;
-    this.pcrPolicy = b.pcrPolicy;
     this.trustedKeys = List.copyOf(b.trustedKeys);
     this.expectedSize = b.expectedSize;
     this.expectedSha256 = b.expectedSha256;
@@ -206,8 +204,9 @@ public final class PayloadConsumer implements AutoCloseable {
     PayloadTarget target = switch (step.sink()) {
       case PARTITION -> partition;
       case KERNEL -> kernel;
-      case PCR_POLICY -> pcrPolicy;
-      case DISCARD -> null;
+      // Flatcar's PCR policy procedure (an old ChromeOS TPM feature): hashed and verified with
+      // the rest of the payload, and written nowhere; no Flatcar release carries one.
+      case PCR_POLICY, DISCARD -> null;
     };
     pool.submit(step.label(), () -> {
       if (target != null) {
@@ -272,9 +271,6 @@ public final class PayloadConsumer implements AutoCloseable {
       if (kernel != null) {
         kernel.force();
       }
-      if (pcrPolicy != null) {
-        pcrPolicy.force();
-      }
     } catch (IOException e) {
       throw new PayloadException(ErrorCode.DOWNLOAD_WRITE_ERROR,
           "forcing written data to disk failed: " + e.getMessage(), e);
@@ -319,8 +315,6 @@ public final class PayloadConsumer implements AutoCloseable {
       PartitionVerifier.verify(partition, info.getSize(), info.getHash().toByteArray(),
           ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
       finishFile(kernel, plan.kernelInfo(), ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the kernel");
-      finishFile(pcrPolicy, plan.pcrInfo(), ErrorCode.NEW_PCR_POLICY_VERIFICATION_ERROR,
-          "the PCR policy");
     }
     return new PayloadResult(size, whole, signedHash, key, plan.steps().size(), info.getSize(),
         info.getHash().toByteArray(), plan.kernelInfo() == null ? -1 : plan.kernelInfo().getSize(),

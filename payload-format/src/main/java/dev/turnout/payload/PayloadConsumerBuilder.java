@@ -6,7 +6,6 @@ import java.util.List;
 public final class PayloadConsumerBuilder {
 PayloadTarget partition;
 PayloadTarget kernel;
-PayloadTarget pcrPolicy;
 List<Keys.TrustedKey> trustedKeys = List.of();
 Long expectedSize;
 String expectedSha256;
@@ -24,12 +23,6 @@ boolean verifyTargets = true;
   /** Where the KERNEL procedure goes; without it the kernel is checked and discarded. */
   public PayloadConsumerBuilder kernel(PayloadTarget t) {
     this.kernel = t;
-    return this;
-  }
-
-  /** Where the PCR_POLICY procedure goes; without it the policy is checked and discarded. */
-  public PayloadConsumerBuilder pcrPolicy(PayloadTarget t) {
-    this.pcrPolicy = t;
     return this;
   }
 

@@ -127,7 +127,8 @@ public final class Daemon implements AutoCloseable {
       };
       bus = (o.busAddress() != null ? DBusConnectionBuilder.forAddress(o.busAddress())
           : DBusConnectionBuilder.forSystemBus()).withDisconnectCallback(lost).build();
-      ManagerService service = new ManagerService(attempter, bus, allowedUids(paths));
+      ManagerService service = new ManagerService(attempter, bus, allowedUids(paths),
+          System::nanoTime);
       attempter.addListener(service);
       // An attempt has ended: the next check is most of an hour away, so keep no idle connection
       // (and its file descriptor) to servers that may be gone by then, nor the TLS state and
@@ -140,7 +141,7 @@ public final class Daemon implements AutoCloseable {
         }
       });
       Duration idle = Duration.ofSeconds(loader.idleExitSeconds());
-      CheckScheduler scheduler = idle.isZero() ? new CheckScheduler(timers, random, attempter)
+      CheckScheduler scheduler = idle.isZero() ? new CheckScheduler(timers, random, attempter, clock)
           : new CheckScheduler(timers, random, attempter, record, clock);
       attempter.onEnded(scheduler::attemptEnded);
       service.export();

@@ -39,8 +39,8 @@ public final class CheckScheduler {
   private int attemptsEnded;
 
   /** A resident daemon's schedule: every next check on the timers. */
-  public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter) {
-    this(timers, random, attempter, null, Clock.systemUTC());
+  public CheckScheduler(Timers timers, Random random, UpdateAttempter attempter, Clock clock) {
+    this(timers, random, attempter, null, clock);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.turnout.engine.client;
 
 import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.status.UpdateStatus;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -28,7 +29,7 @@ final class ProgressBar {
   /** The line for a status after {@code seconds}; the rate is the average since the start. */
   static String render(Manager.Status<?, ?, ?, ?, ?> s, double seconds) {
     String op = s.getCurrentOperation().replace("UPDATE_STATUS_", "");
-    if (!"DOWNLOADING".equals(op)) {
+    if (UpdateStatus.parse(s.getCurrentOperation()).orElse(null) != UpdateStatus.DOWNLOADING) {
       return op + (s.getNewVersion().equals("0.0.0") ? "" : " " + s.getNewVersion());
     }
     double p = Math.max(0, Math.min(1, s.getProgress()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.turnout.engine.dbus.Engine;
 import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.status.UpdateStatus;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -297,7 +298,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
         lastPrint = now;
       }
       lastOp = op;
-      if (op.equals("UPDATE_STATUS_IDLE") || op.equals("UPDATE_STATUS_UPDATED_NEED_REBOOT")) {
+      UpdateStatus state = UpdateStatus.parse(op).orElse(null);
+      if (state == UpdateStatus.IDLE || state == UpdateStatus.UPDATED_NEED_REBOOT) {
         if (tty) {
           bar.finish(s);
         }

@@ -1,6 +1,7 @@
 package dev.turnout.engine.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.turnout.engine.status.UpdateStatus;
 
 /**
  * What {@code -update} says at the end, on stderr, and its exit status: 0 for no update and for
@@ -15,7 +16,7 @@ record Verdict(int exit, String line) {
    * ({@code dev.turnout.Engine1.GetLastAttempt}).
    */
   static Verdict of(String finalOperation, JsonNode lastAttempt) {
-    if ("UPDATE_STATUS_UPDATED_NEED_REBOOT".equals(finalOperation)) {
+    if (UpdateStatus.parse(finalOperation).orElse(null) == UpdateStatus.UPDATED_NEED_REBOOT) {
       return new Verdict(0, "Update succeeded -- reboot needed.");
     }
     JsonNode a = lastAttempt.path("last_attempt");

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.freedesktop.dbus.DBusCallInfo;
 import org.freedesktop.dbus.connections.base.AbstractConnectionBase;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -67,10 +68,14 @@ public final class ManagerService implements Manager, Engine, StatusListener {
   private final UpdateAttempter attempter;
   private final DBusConnection connection;
   private final Authorizer authorizer;
-  private volatile long lastCallNanos = System.nanoTime();
+  private final LongSupplier nanoTime;
+  private volatile long lastCallNanos;
 
+  /** @param nanoTime the monotonic clock that stamps each method call (for the idle exit) */
   public ManagerService(UpdateAttempter attempter, DBusConnection connection,
-      Set<Long> allowedUids) {
+      Set<Long> allowedUids, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    this.lastCallNanos = nanoTime.getAsLong();
     this.attempter = attempter;
     this.connection = connection;
     this.authorizer = new Authorizer(allowedUids, sender -> connection.getRemoteObject(
@@ -90,14 +95,14 @@ public final class ManagerService implements Manager, Engine, StatusListener {
 
   @Override
   public void AttemptUpdate() {
-    lastCallNanos = System.nanoTime();
+    lastCallNanos = nanoTime.getAsLong();
     authorizer.check("AttemptUpdate", sender());
     attempter.attemptUpdate(true);
   }
 
   @Override
   public void ResetStatus() {
-    lastCallNanos = System.nanoTime();
+    lastCallNanos = nanoTime.getAsLong();
     authorizer.check("ResetStatus", sender());
     if (!attempter.resetStatus()) {
       throw new DBusExecutionException("ResetStatus is not allowed in "
@@ -107,7 +112,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
 
   @Override
   public Status<Long, Double, String, String, Long> GetStatus() {
-    lastCallNanos = System.nanoTime();
+    lastCallNanos = nanoTime.getAsLong();
     EngineStatus s = attempter.status();
     return new Status<>(s.lastCheckedTime(), s.progress(), s.operation().wireName(),
         s.newVersion(), s.newSize());
@@ -115,7 +120,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
 
   @Override
   public String GetLastAttempt() {
-    lastCallNanos = System.nanoTime();
+    lastCallNanos = nanoTime.getAsLong();
     return lastAttemptJson(attempter.lastOutcome(), attempter.lastError());
   }
 

@@ -28,10 +28,6 @@ import okhttp3.OkHttpClient;
 public final class HttpClients {
   private HttpClients() {}
 
-  public static OkHttpClient create(HttpSettings s) throws IOException {
-    return create(s, System::nanoTime);
-  }
-
   /** The client, with {@code nanoTime} timing the low-speed abort. */
   public static OkHttpClient create(HttpSettings s, LongSupplier nanoTime) throws IOException {
     EnvProxySelector proxies = new EnvProxySelector(s.environment());

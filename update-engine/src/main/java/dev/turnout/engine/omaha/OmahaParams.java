@@ -15,7 +15,7 @@ import java.util.Objects;
 public record OmahaParams(String server, String group, String version, String board, String appId,
     String machineAlias, String oem, String oemVersion, String machineId, String bootId,
     String alephVersion, String arch, String downloadUser, String downloadPassword,
-    String pcrPolicyServer, String extraCaBundle) {
+    String extraCaBundle) {
 
   /** update_engine's {@code kProductionOmahaUrl}. */
   public static final String DEFAULT_SERVER = "https://public.update.flatcar-linux.net/v1/update/";
@@ -57,7 +57,7 @@ public record OmahaParams(String server, String group, String version, String bo
 
   public OmahaParams withAlephVersion(String aleph) {
     return new OmahaParams(server, group, version, board, appId, machineAlias, oem, oemVersion,
-        machineId, bootId, aleph, arch, downloadUser, downloadPassword, pcrPolicyServer,
+        machineId, bootId, aleph, arch, downloadUser, downloadPassword,
         extraCaBundle);
   }
 }

@@ -108,7 +108,7 @@ public final class OmahaParamsLoader {
         sendable("boot_id", trimmed(paths.resolve("/proc/sys/kernel/random/boot_id")), ""),
         aleph, arch,
         get(conf, "DOWNLOAD_USER", ""), get(conf, "DOWNLOAD_PASSWORD", ""),
-        get(conf, "PCR_POLICY_SERVER", ""), emptyToNull(get(conf, "SERVER_CA_BUNDLE", "")));
+        emptyToNull(get(conf, "SERVER_CA_BUNDLE", "")));
   }
 
   /**

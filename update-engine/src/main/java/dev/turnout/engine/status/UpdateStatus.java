@@ -20,6 +20,15 @@ public enum UpdateStatus {
     return "UPDATE_STATUS_" + name();
   }
 
+  /** The status a wire name names, or empty for a name this version does not know. */
+  public static java.util.Optional<UpdateStatus> parse(String wireName) {
+    try {
+      return java.util.Optional.of(fromWireName(wireName));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   public static UpdateStatus fromWireName(String s) {
     if (!s.startsWith("UPDATE_STATUS_")) {
       throw new IllegalArgumentException("not a status: " + s);

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** update_check_scheduler_unittest.cc's interval arithmetic. */
 class CheckSchedulerTest {
   private static CheckScheduler scheduler(long seed) {
-    return new CheckScheduler((d, r) -> () -> { }, new Random(seed), null);
+    return new CheckScheduler((d, r) -> () -> { }, new Random(seed), null,
+        java.time.Clock.systemUTC());
   }
 
   @Test
@@ -56,7 +57,8 @@ class CheckSchedulerTest {
 
   @Test
   void aHugePollIntervalIsAWeekNotANegativeWait() {
-    CheckScheduler s = new CheckScheduler(null, new java.util.Random(1), null);
+    CheckScheduler s = new CheckScheduler(null, new java.util.Random(1), null,
+        java.time.Clock.systemUTC());
     for (int i = 0; i < 100; i++) {
       long next = s.nextInterval(0, OptionalInt.of(Integer.MAX_VALUE)).toSeconds();
       assertThat(next).isBetween(CheckScheduler.MAX_POLL / 2L, CheckScheduler.MAX_POLL * 3L / 2);

@@ -8,7 +8,7 @@ final class Fixtures {
     return new OmahaParams("https://public.update.flatcar-linux.net/v1/update/", "stable",
         "3815.2.0", "amd64-usr", "{e96281a6-d1af-4bde-9a0a-97b76e56dc57}", "", "qemu", "0.2.0",
         "0123456789abcdef0123456789abcdef", "1b3d5f7e-0000-4000-8000-000000000001", "3510.2.0",
-        "x86_64", "", "", "", null);
+        "x86_64", "", "", null);
   }
 
   /** The spec's full update response (section 2.4), as Nebraska emits it. */

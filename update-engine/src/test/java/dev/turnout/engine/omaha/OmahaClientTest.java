@@ -47,7 +47,7 @@ class OmahaClientTest {
   }
 
   private OmahaClient client(HttpSettings s) throws Exception {
-    OkHttpClient http = HttpClients.create(s);
+    OkHttpClient http = HttpClients.create(s, System::nanoTime);
     return new OmahaClient(new HttpOmahaTransport(() -> http, s.maxResponseBytes()));
   }
 
@@ -205,7 +205,7 @@ class OmahaClientTest {
     List<OkHttpClient> made = new ArrayList<>();
     OnDemandHttpClient http = new OnDemandHttpClient(() -> {
       try {
-        OkHttpClient c = HttpClients.create(settings);
+        OkHttpClient c = HttpClients.create(settings, System::nanoTime);
         made.add(c);
         return c;
       } catch (java.io.IOException e) {

@@ -76,7 +76,7 @@ class OmahaRequestTest {
     OmahaParams p = Fixtures.params();
     OmahaParams odd = new OmahaParams(p.server(), "b\u00e9ta&<x>", p.version(), p.board(),
         p.appId(), "my \"box\"", p.oem(), p.oemVersion(), p.machineId(), p.bootId(),
-        p.alephVersion(), p.arch(), "", "", "", null);
+        p.alephVersion(), p.arch(), "", "", null);
     assertThat(OmahaRequest.ping(odd, false)).contains("track=\"b&#xE9;ta&amp;&lt;x&gt;\"")
         .contains("machinealias=\"my \"box\"\"");
   }
