@@ -9,6 +9,7 @@ import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.boot.FileDisks;
 import dev.turnout.engine.boot.KernelBootSlots;
 import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.monitor.Monitor;
 import dev.turnout.engine.dbus.ManagerService;
 import dev.turnout.engine.http.HttpClients;
 import dev.turnout.engine.http.HttpPayloadSource;
@@ -110,12 +111,22 @@ public final class Daemon implements AutoCloseable {
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
       lockDisk(diskOrNull(slots));
       BootMarker marker = new BootMarker(paths, slots, disks, hooks, record);
+      HttpPayloadSource payloads = new HttpPayloadSource(client);
       Stages stages = Stages.assemble(new Stages.Parts(paths, loader, omaha, record,
-          marker::markNow, slots, disks, new HttpPayloadSource(client), trustedKeys(paths),
+          marker::markNow, slots, disks, payloads, trustedKeys(paths),
           o.tuning(), hooks, new ExtensionStore(paths, prefs), new ExtensionLedger(prefs), clock,
           timers));
       attempter = new UpdateAttempter(stages,
-          new UpdateAttempter.Parts(paths, loader, omaha, record, clock));
+          new UpdateAttempter.Parts(paths, loader, omaha, record, clock,
+              payloads::bytesReceived));
+
+      Monitor monitor = new Monitor(paths, loader, slots, disks, record, attempter::status,
+          attempter::lastError);
+      // The totals are counted before an attempt's final status is shown: that change writes
+      // them.
+      attempter.addListener(monitor::statusChanged);
+      marker.afterMarking(monitor::refresh);
+      monitor.refresh();
 
       IDisconnectCallback lost = new IDisconnectCallback() {
         @Override

@@ -49,8 +49,9 @@ public final class UpdateAttempter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateAttempter.class);
 
   /** What the attempter needs besides its stages; built once by the composition root. */
+  /** @param downloadedBytes payload bytes received so far by this daemon (a running count) */
   public record Parts(SystemPaths paths, OmahaParamsLoader params, OmahaClient omaha,
-      AttemptRecord record, Clock clock) {}
+      AttemptRecord record, Clock clock, java.util.function.LongSupplier downloadedBytes) {}
 
   /** A stage and the status the engine shows while it runs. */
   private record Step(UpdateStatus status, Stage stage) {}
@@ -69,6 +70,8 @@ public final class UpdateAttempter implements AutoCloseable {
   private volatile AttemptOutcome lastOutcome = AttemptOutcome.NONE;
   private volatile AttemptOutcome lastError = AttemptOutcome.NONE;
   private long attempts;
+  /** The running byte count when the current attempt started (worker thread only). */
+  private long bytesAtStart;
 
   public UpdateAttempter(Stages s, Parts parts) {
     this.parts = parts;
@@ -137,6 +140,7 @@ public final class UpdateAttempter implements AutoCloseable {
    * see the engine idle.
    */
   private void finish(AttemptOutcome o, EngineStatus end, InstallPlan plan, int httpStatus) {
+    parts.record().ended(o, parts.downloadedBytes().getAsLong() - bytesAtStart);
     OmahaResponse r = plan.response();
     AttemptEnded e = new AttemptEnded(o, httpStatus, r != null,
         r != null ? r.pollInterval() : java.util.OptionalInt.empty());
@@ -208,6 +212,7 @@ public final class UpdateAttempter implements AutoCloseable {
 
   /** One attempt: the pipeline, in its safety order. */
   private void run(boolean interactive) {
+    bytesAtStart = parts.downloadedBytes().getAsLong();
     InstallPlan plan = InstallPlan.start(interactive, board.get().lastCheckedTime());
     Stage stage = null;
     try {
@@ -266,6 +271,7 @@ public final class UpdateAttempter implements AutoCloseable {
       AttemptOutcome o = outcome(AttemptOutcome.Result.ERROR, e.code(), e.wireCode(),
           "abandoned, the daemon is stopping: " + e.getMessage());
       parts.record().abandoned(o);
+      parts.record().ended(o, parts.downloadedBytes().getAsLong() - bytesAtStart);
       board.set(EngineStatus.idle(board.get().lastCheckedTime()));
       return;
     }

@@ -37,6 +37,7 @@ public final class BootMarker {
   private final Hooks hooks;
   private final AttemptRecord record;
   private final AtomicBoolean done = new AtomicBoolean();
+  private volatile Runnable afterMarking = () -> { };
 
   public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks,
       AttemptRecord record) {
@@ -59,6 +60,11 @@ public final class BootMarker {
       return;
     }
     timers.schedule(delay, this::markNow);
+  }
+
+  /** {@code r} runs after each marking that changed the partition table. */
+  public void afterMarking(Runnable r) {
+    this.afterMarking = r;
   }
 
   /** Whether the marking has run (or was never to run); until then the daemon stays. */
@@ -90,6 +96,7 @@ public final class BootMarker {
       record.bootedGood(paths.bootId());
       LOG.info("marked {} ({}) good: successful=1 tries=0, highest priority",
           slot.bootedDevice(), slot.booted().label());
+      afterMarking.run();
       return true;
     } catch (KernelBootSlots.UntrustedBootSlotException e) {
       LOG.error("not marking anything good: {}", e.getMessage());

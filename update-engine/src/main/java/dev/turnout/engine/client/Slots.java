@@ -1,5 +1,6 @@
 package dev.turnout.engine.client;
 
+import dev.turnout.engine.extensions.ExtensionsView;
 import dev.turnout.engine.boot.BootSlot;
 import dev.turnout.engine.boot.FileDisks;
 import dev.turnout.engine.boot.KernelBootSlots;

@@ -2,6 +2,7 @@ package dev.turnout.engine.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.turnout.engine.extensions.ExtensionsView;
 import dev.turnout.engine.dbus.Engine;
 import dev.turnout.engine.dbus.Manager;
 import dev.turnout.engine.status.UpdateStatus;

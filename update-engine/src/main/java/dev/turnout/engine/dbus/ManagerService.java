@@ -146,8 +146,7 @@ public final class ManagerService implements Manager, Engine, StatusListener {
     if (o.result() == AttemptOutcome.Result.ERROR) {
       m.put("code", o.wireCode());
       // 2000 + HTTP status: the code is the base, the name says what it is.
-      m.put("name", o.code() == ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE
-          ? "OMAHA_REQUEST_HTTP_RESPONSE" : o.code().name());
+      m.put("name", o.codeName());
       m.put("message", o.message());
     }
     return m;

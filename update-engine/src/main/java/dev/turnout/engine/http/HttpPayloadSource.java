@@ -11,6 +11,14 @@ public final class HttpPayloadSource implements PayloadSource {
   private final Supplier<OkHttpClient> http;
 
   /** Over the client {@code http} gives at each request ({@link OnDemandHttpClient}). */
+  private final java.util.concurrent.atomic.LongAdder received =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /** Payload and extension bytes received since this source was made. */
+  public long bytesReceived() {
+    return received.sum();
+  }
+
   public HttpPayloadSource(Supplier<OkHttpClient> http) {
     this.http = http;
   }
@@ -31,6 +39,24 @@ public final class HttpPayloadSource implements PayloadSource {
       r.close();
       throw new HttpStatusException(r.code(), "HTTP " + r.code() + " for " + Redacted.url(url));
     }
-    return Body.of(r.body().byteStream(), from == 0 || r.code() == 206, r::close);
+    return Body.of(new java.io.FilterInputStream(r.body().byteStream()) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          received.increment();
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          received.add(n);
+        }
+        return n;
+      }
+    }, from == 0 || r.code() == 206, r::close);
   }
 }

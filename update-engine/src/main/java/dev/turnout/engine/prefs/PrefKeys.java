@@ -50,6 +50,13 @@ public final class PrefKeys {
   public static final String LAST_ERROR_TIME = "turnout-last-error-time";
   public static final String LAST_ERROR_MESSAGE = "turnout-last-error-message";
 
+  // Turnout's: running totals for monitoring
+  public static final String TALLY_ATTEMPTS = "turnout-attempts-total";
+  /** One line per code: {@code <wire code> <name> <count>}. */
+  public static final String TALLY_FAILURES = "turnout-failures-total";
+  public static final String TALLY_BYTES = "turnout-downloaded-bytes-total";
+  public static final String LAST_SUCCESS = "turnout-last-success-time";
+
   // Turnout's: the schedule of a daemon that exits when idle
   /** When the next check is due. */
   public static final String NEXT_CHECK = "turnout-next-check-time";

@@ -24,6 +24,20 @@ public interface AttemptRecord {
   /** What {@link #planned} allows: the URL to download from, and the checkpoint to resume at. */
   record Planned(String url, Optional<Checkpoint> resumeFrom) {}
 
+  /**
+   * The node's running totals, kept across restarts for monitoring.
+   *
+   * @param attempts attempts ended, whatever their result
+   * @param failures failed attempts by wire code (2000 + HTTP status as such), with its name
+   * @param bytesDownloaded payload and extension bytes received
+   * @param lastSuccessTime unix seconds of the last attempt that ended without an error (0: none)
+   */
+  record Tally(long attempts, java.util.SortedMap<Integer, Failures> failures,
+      long bytesDownloaded, long lastSuccessTime) {
+    /** Failures with one code. */
+    public record Failures(String name, long count) {}
+  }
+
   /** What {@link #installed} keeps about an install that awaits its reboot. */
   record Installed(String version, long size, long checkedAt, String runningVersion,
       String bootId) {}
@@ -84,6 +98,15 @@ public interface AttemptRecord {
 
   /** The attempt was cut by the daemon stopping: kept as the last error, nothing reset. */
   void abandoned(AttemptOutcome outcome);
+
+  /**
+   * Every attempt ends here, whatever its result, having received {@code bytesDownloaded}: the
+   * totals count it (a failure by its code; a result without error is the last success).
+   */
+  void ended(AttemptOutcome outcome, long bytesDownloaded);
+
+  /** The running totals. */
+  Tally tally();
 
   /** The booted slot was marked good in boot {@code bootId}. */
   void bootedGood(String bootId) throws IOException;

@@ -142,6 +142,48 @@ public final class PrefsAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public void ended(AttemptOutcome outcome, long bytesDownloaded) {
+    try {
+      Tally t = tally();
+      if (outcome.result() == AttemptOutcome.Result.ERROR && outcome.code() != null) {
+        java.util.SortedMap<Integer, Tally.Failures> f = new java.util.TreeMap<>(t.failures());
+        f.merge(outcome.wireCode(), new Tally.Failures(outcome.codeName(), 1),
+            (a, b) -> new Tally.Failures(b.name(), a.count() + 1));
+        StringBuilder lines = new StringBuilder();
+        f.forEach((code, n) -> lines.append(code).append(' ').append(n.name()).append(' ')
+            .append(n.count()).append('\n'));
+        prefs.setString(PrefKeys.TALLY_FAILURES, lines.toString());
+      } else {
+        prefs.setLong(PrefKeys.LAST_SUCCESS, outcome.time());
+      }
+      prefs.setLong(PrefKeys.TALLY_BYTES, t.bytesDownloaded() + Math.max(0, bytesDownloaded));
+      prefs.setLong(PrefKeys.TALLY_ATTEMPTS, t.attempts() + 1);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot count the attempt: {}", e.getMessage());
+    }
+  }
+
+  @Override
+  public Tally tally() {
+    java.util.SortedMap<Integer, Tally.Failures> failures = new java.util.TreeMap<>();
+    try {
+      for (String line : prefs.getString(PrefKeys.TALLY_FAILURES).orElse("").split("\n")) {
+        String[] f = line.trim().split(" ");
+        if (f.length == 3 && f[0].matches("\\d{1,9}") && f[2].matches("\\d{1,18}")
+            && f[1].matches("[A-Z0-9_]{1,64}")) {
+          failures.put(Integer.parseInt(f[0]), new Tally.Failures(f[1], Long.parseLong(f[2])));
+        }
+      }
+      return new Tally(prefs.getLong(PrefKeys.TALLY_ATTEMPTS, 0, 0, Long.MAX_VALUE / 2),
+          failures, prefs.getLong(PrefKeys.TALLY_BYTES, 0, 0, Long.MAX_VALUE / 2),
+          prefs.getLong(PrefKeys.LAST_SUCCESS, 0, 0, Long.MAX_VALUE / 2));
+    } catch (IOException e) {
+      LOG.warn("cannot read the attempt totals: {}", e.getMessage());
+      return new Tally(0, failures, 0, 0);
+    }
+  }
+
+  @Override
   public void bootedGood(String bootId) throws IOException {
     if (!bootId.isEmpty()) {
       prefs.setString(PrefKeys.MARKED_GOOD_BOOT_ID, bootId);

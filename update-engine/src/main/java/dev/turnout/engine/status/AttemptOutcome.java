@@ -18,4 +18,16 @@ public record AttemptOutcome(long sequence, Result result, long time, ErrorCode 
   public enum Result { NONE, NO_UPDATE, UPDATED, CHECKS_DISABLED, ERROR }
 
   public static final AttemptOutcome NONE = new AttemptOutcome(0, Result.NONE, 0, null, 0, "");
+
+  /**
+   * The failure's name for people and monitoring: the code's, except 2000 + HTTP status, whose
+   * code is only the base ({@code OMAHA_REQUEST_HTTP_RESPONSE}); empty without a failure.
+   */
+  public String codeName() {
+    if (code == null) {
+      return "";
+    }
+    return code == ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE ? "OMAHA_REQUEST_HTTP_RESPONSE"
+        : code.name();
+  }
 }

@@ -60,22 +60,30 @@ class AttemptTransitionsTest {
     assertThat(attempt().operation()).isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
     assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked 1.1.0",
         "planned 1.1.0", "downloadStarted", "transferWorks", "checkpoint", "downloaded",
-        "kernelConsumed", "installed 1.1.0 from 1.0.0");
+        "kernelConsumed", "installed 1.1.0 from 1.0.0", "ended updated");
+    assertThat(node.record.tally().attempts()).isEqualTo(1);
+    assertThat(node.record.tally().bytesDownloaded()).isEqualTo(node.source.bytesServed)
+        .isPositive();
   }
 
   @Test
   void noUpdate() throws Exception {
     node.omaha.answer(TestRelease.noUpdate());
     attempt();
-    assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked noupdate");
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked noupdate",
+        "ended no_update");
   }
 
   @Test
   void aServerErrorFailsTheAttemptBeforeAnythingIsPlanned() throws Exception {
     node.omaha.fail(OmahaException.http(503, "the update server answered HTTP 503", null));
     attempt();
-    assertThat(record.transitions()).containsExactly("checking 1.0.0", "failed 2503");
+    assertThat(record.transitions()).containsExactly("checking 1.0.0", "failed 2503",
+        "ended error");
     assertThat(node.record.lastError().wireCode()).isEqualTo(2503);
+    assertThat(node.record.tally().failures()).containsOnlyKeys(2503);
+    assertThat(node.record.tally().failures().get(2503).name())
+        .isEqualTo("OMAHA_REQUEST_HTTP_RESPONSE");
   }
 
   @Test
@@ -88,13 +96,16 @@ class AttemptTransitionsTest {
     }
     assertThat(attempt().operation()).isEqualTo(UpdateStatus.IDLE);
     assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked 1.1.0",
-        "planned 1.1.0", "downloadStarted", "transferWorks", "checkpoint", "failed 9");
+        "planned 1.1.0", "downloadStarted", "transferWorks", "checkpoint", "failed 9",
+        "ended error");
     node.omaha.answer(release.response(FakeNode.CODEBASE));
     assertThat(attempt().operation()).isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
-    assertThat(record.transitions().subList(7, record.transitions().size())).containsExactly(
+    assertThat(record.transitions().subList(8, record.transitions().size())).containsExactly(
         "checking 1.0.0", "checked 1.1.0", "planned 1.1.0 resuming", "downloadStarted resuming",
         "transferWorks", "checkpoint", "downloaded", "kernelConsumed",
-        "installed 1.1.0 from 1.0.0");
+        "installed 1.1.0 from 1.0.0", "ended updated");
+    assertThat(node.record.tally().attempts()).isEqualTo(2);
+    assertThat(node.record.tally().failures().get(9).count()).isEqualTo(1);
   }
 
   @Test
@@ -103,6 +114,6 @@ class AttemptTransitionsTest {
     node.offer(new TestRelease(dir, "1.1.0", 8192));
     attempt();
     assertThat(record.transitions()).containsExactly("checking 1.0.0", "checked 1.1.0",
-        "planned 1.1.0 refused 36", "failed 36");
+        "planned 1.1.0 refused 36", "failed 36", "ended error");
   }
 }

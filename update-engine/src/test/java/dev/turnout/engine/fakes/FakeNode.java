@@ -101,7 +101,7 @@ public final class FakeNode {
 
   public UpdateAttempter attempter(Stages stages, AttemptRecord withRecord) {
     return new UpdateAttempter(stages, new UpdateAttempter.Parts(paths, params, omahaClient(),
-        withRecord, clock));
+        withRecord, clock, () -> source.bytesServed));
   }
 
   public BootMarker bootMarker() {

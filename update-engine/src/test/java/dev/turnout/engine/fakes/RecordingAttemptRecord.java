@@ -116,6 +116,17 @@ public final class RecordingAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public void ended(AttemptOutcome outcome, long bytesDownloaded) {
+    note("ended " + outcome.result().name().toLowerCase(java.util.Locale.ROOT));
+    inner.ended(outcome, bytesDownloaded);
+  }
+
+  @Override
+  public Tally tally() {
+    return inner.tally();
+  }
+
+  @Override
   public void bootedGood(String bootId) throws IOException {
     note("bootedGood");
     inner.bootedGood(bootId);

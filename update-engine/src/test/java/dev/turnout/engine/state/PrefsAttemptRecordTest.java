@@ -162,6 +162,22 @@ class PrefsAttemptRecordTest {
   }
 
   @Test
+  void theTotalsCountEveryEndingAndSurviveAGarbledLine() throws Exception {
+    record.ended(error(ErrorCode.DOWNLOAD_TRANSFER_ERROR), 1000);
+    record.ended(error(ErrorCode.DOWNLOAD_TRANSFER_ERROR), 500);
+    record.ended(new AttemptOutcome(3, AttemptOutcome.Result.NO_UPDATE, 1234, null, 0, ""), 0);
+    AttemptRecord.Tally t = record.tally();
+    assertThat(t.attempts()).isEqualTo(3);
+    assertThat(t.bytesDownloaded()).isEqualTo(1500);
+    assertThat(t.lastSuccessTime()).isEqualTo(1234);
+    assertThat(t.failures()).containsOnlyKeys(9);
+    assertThat(t.failures().get(9)).isEqualTo(
+        new AttemptRecord.Tally.Failures("DOWNLOAD_TRANSFER_ERROR", 2));
+    prefs.setString(PrefKeys.TALLY_FAILURES, "9 DOWNLOAD_TRANSFER_ERROR 2\nrubbish\n10 x\n");
+    assertThat(record.tally().failures()).containsOnlyKeys(9);
+  }
+
+  @Test
   void theScheduleIsKeptForTheNextDaemon() throws Exception {
     assertThat(record.nextCheckDue()).isEmpty();
     assertThat(record.checkInterval()).isEmpty();

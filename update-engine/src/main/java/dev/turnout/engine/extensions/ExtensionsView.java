@@ -1,9 +1,5 @@
-package dev.turnout.engine.client;
+package dev.turnout.engine.extensions;
 
-import dev.turnout.engine.extensions.Extension;
-import dev.turnout.engine.extensions.ExtensionLedger;
-import dev.turnout.engine.extensions.ExtensionStore;
-import dev.turnout.engine.extensions.WantedExtensions;
 import dev.turnout.engine.omaha.KeyValueStore;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.system.SystemPaths;
@@ -19,7 +15,7 @@ import java.util.Map;
  * fetching or has installed), each present, missing, in progress or left behind; read from the
  * machine's files, so it answers with the daemon stopped too.
  */
-final class ExtensionsView {
+public final class ExtensionsView {
   private final List<Extension> wanted;
   private final String booted;
   private final String next;
@@ -37,7 +33,7 @@ final class ExtensionsView {
     store = new ExtensionStore(paths, prefs);
   }
 
-  static ExtensionsView of(java.nio.file.Path root) throws IOException {
+  public static ExtensionsView of(java.nio.file.Path root) throws IOException {
     return new ExtensionsView(new SystemPaths(root));
   }
 
@@ -51,13 +47,36 @@ final class ExtensionsView {
     return leftBehind.contains(e.id()) && version.equals(next) ? "left behind" : "missing";
   }
 
+  /** The booted version and each wanted extension's state for it ("present", "missing", ...). */
+  public Map<String, String> bootedStates() {
+    return states(booted);
+  }
+
+  /** The next version (fetching or installed), or empty. */
+  public String next() {
+    return next;
+  }
+
+  /** Each wanted extension's state for the next version; empty when there is none. */
+  public Map<String, String> nextStates() {
+    return next.isEmpty() ? Map.of() : states(next);
+  }
+
+  private Map<String, String> states(String version) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (Extension e : wanted) {
+      m.put(e.id(), state(e, version).replace(' ', '_'));
+    }
+    return m;
+  }
+
   /** Whether any extension is wanted. */
-  boolean any() {
+  public boolean any() {
     return !wanted.isEmpty();
   }
 
   /** The JSON form: {@code {"booted": {...}, "next": {...} or null}}. */
-  Map<String, Object> json() {
+  public Map<String, Object> json() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("booted", version(booted));
     m.put("next", next.isEmpty() ? null : version(next));
@@ -80,7 +99,7 @@ final class ExtensionsView {
   }
 
   /** The table {@code -extensions} prints; one line saying so when none is wanted. */
-  void print(PrintStream out) {
+  public void print(PrintStream out) {
     if (wanted.isEmpty()) {
       out.println("No extensions are enabled (no active OEM extension, nothing in"
           + " enabled-sysext.conf).");
