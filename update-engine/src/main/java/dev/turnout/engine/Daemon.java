@@ -8,6 +8,7 @@ import dev.turnout.engine.boot.BootSlots;
 import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.boot.FileDisks;
 import dev.turnout.engine.boot.KernelBootSlots;
+import dev.turnout.engine.boot.Rollback;
 import dev.turnout.engine.dbus.Manager;
 import dev.turnout.engine.monitor.Monitor;
 import dev.turnout.engine.dbus.ManagerService;
@@ -118,7 +119,7 @@ public final class Daemon implements AutoCloseable {
           timers));
       attempter = new UpdateAttempter(stages,
           new UpdateAttempter.Parts(paths, loader, omaha, record, clock,
-              payloads::bytesReceived));
+              payloads::bytesReceived, new Rollback(paths, slots, disks)));
 
       Monitor monitor = new Monitor(paths, loader, slots, disks, record, attempter::status,
           attempter::lastError);

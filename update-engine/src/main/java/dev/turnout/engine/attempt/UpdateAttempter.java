@@ -10,7 +10,9 @@ import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.omaha.OmahaRequest;
 import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.boot.Rollback;
 import dev.turnout.engine.stages.InstallPlan;
+import dev.turnout.engine.stages.Report;
 import dev.turnout.engine.stages.Stage;
 import dev.turnout.engine.stages.StageSink;
 import dev.turnout.engine.state.AttemptRecord;
@@ -49,9 +51,13 @@ public final class UpdateAttempter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpdateAttempter.class);
 
   /** What the attempter needs besides its stages; built once by the composition root. */
-  /** @param downloadedBytes payload bytes received so far by this daemon (a running count) */
+  /**
+   * @param downloadedBytes payload bytes received so far by this daemon (a running count)
+   * @param rollback the checks and the write of a rollback by hand
+   */
   public record Parts(SystemPaths paths, OmahaParamsLoader params, OmahaClient omaha,
-      AttemptRecord record, Clock clock, java.util.function.LongSupplier downloadedBytes) {}
+      AttemptRecord record, Clock clock, java.util.function.LongSupplier downloadedBytes,
+      Rollback rollback) {}
 
   /** A stage and the status the engine shows while it runs. */
   private record Step(UpdateStatus status, Stage stage) {}
@@ -208,6 +214,65 @@ public final class UpdateAttempter implements AutoCloseable {
         return false;
       }
     }
+  }
+
+  /**
+   * A rollback by hand ({@code update_engine_client -rollback}): only from IDLE (never during an
+   * attempt, nor over an update awaiting its reboot), only to a slot {@link Rollback} finds safe.
+   * Done, the engine says UPDATED_NEED_REBOOT as after an install, so a reboot coordinator
+   * reboots the node at a safe time and the booted slot is not marked good again meanwhile.
+   *
+   * @return the line the client prints
+   * @throws Rollback.Refused why not, in one line
+   */
+  public String rollback(boolean dryRun) throws Rollback.Refused {
+    EngineStatus s = board.get();
+    if (s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
+      throw new Rollback.Refused("an update to " + s.newVersion() + " awaits its reboot;"
+          + " update_engine_client -reset_status first (it prints how to undo the switch)");
+    }
+    if (s.operation() != UpdateStatus.IDLE) {
+      throw new Rollback.Refused("the engine is busy (" + s.operation().wireName() + ")");
+    }
+    Rollback.Plan plan = parts.rollback().plan();
+    String to = parts.record().slotVersion(plan.slot().target().label())
+        .orElse(EngineStatus.NO_VERSION);
+    String what = plan.target() + (to.equals(EngineStatus.NO_VERSION) ? ""
+        : ", version " + to);
+    if (dryRun) {
+      return "Would roll back to " + what + (plan.alreadyNext()
+          ? " (already the next boot)" : "") + "; nothing changed.";
+    }
+    if (!board.transition(UpdateStatus.IDLE, x -> x.with(FINALIZING))) {
+      throw new Rollback.Refused("the engine is busy (" + board.get().operation().wireName()
+          + ")");
+    }
+    String from;
+    try {
+      from = parts.params().load().version();
+    } catch (IOException e) {
+      board.set(EngineStatus.idle(s.lastCheckedTime()));
+      throw new Rollback.Refused("cannot read the running version: " + e.getMessage());
+    }
+    try {
+      parts.rollback().apply(plan);
+    } catch (IOException e) {
+      board.set(EngineStatus.idle(s.lastCheckedTime()));
+      throw new Rollback.Refused("cannot write the partition table: " + e.getMessage());
+    }
+    EngineStatus end = new EngineStatus(s.lastCheckedTime(), 0.0,
+        UpdateStatus.UPDATED_NEED_REBOOT, to, 0);
+    try {
+      parts.record().rollingBack(new AttemptRecord.RollingBack(from, to, s.lastCheckedTime(),
+          parts.paths().bootId()));
+      Report.leaveRebootTraces(parts.paths());
+    } catch (IOException e) {
+      // The table is switched already: say so, and what was not kept.
+      LOG.error("rolled back to {}, but could not record it: {}", what, e.getMessage());
+    }
+    LOG.warn("rolled back by hand from {} to {}; it boots next", from, what);
+    board.set(end);
+    return "Rolled back to " + what + ": it boots next. Reboot to use it.";
   }
 
   /** One attempt: the pipeline, in its safety order. */

@@ -74,6 +74,16 @@ public final class UpdateEngineClient implements Callable<Integer> {
       + " next: present, missing, in progress or left behind.")
   boolean extensions;
 
+  @Option(names = {"-rollback", "--rollback"}, description = "Make the other USR partition the"
+      + " next boot, when it is safe: it is marked successful, its kernel is in /boot, and no"
+      + " update is in progress or awaiting its reboot. Prints what boots next; reboot to use it."
+      + " Reported to the update server after the reboot, as Flatcar reports a rollback.")
+  boolean rollback;
+
+  @Option(names = {"-dry_run", "--dry_run"}, description = "With -rollback: say what it would"
+      + " do, change nothing.")
+  boolean dryRun;
+
   @Option(names = {"-root", "--root"}, hidden = true)
   String root = "/";
 
@@ -136,7 +146,11 @@ public final class UpdateEngineClient implements Callable<Integer> {
         return 1;
       }
     }
-    if (!(resetStatus || status || checkForUpdate || update || watch)) {
+    if (dryRun && !rollback) {
+      System.err.println("update_engine_client: -dry_run goes with -rollback");
+      return 1;
+    }
+    if (!(resetStatus || status || checkForUpdate || update || watch || rollback)) {
       System.err.println(json ? "update_engine_client: -json goes with -status, -slots or"
           + " -extensions"
           : "update_engine_client: nothing to do; see -help");
@@ -152,6 +166,9 @@ public final class UpdateEngineClient implements Callable<Integer> {
     }
     try (bus) {
       Manager m = bus.getRemoteObject(Manager.BUS_NAME, Manager.OBJECT_PATH, Manager.class);
+      if (rollback) {
+        return rollback(bus);
+      }
       if (resetStatus) {
         return resetStatus(m);
       }
@@ -173,6 +190,20 @@ public final class UpdateEngineClient implements Callable<Integer> {
         return v.exit();
       }
       return watch(bus);
+    }
+  }
+
+  private int rollback(DBusConnection bus) throws org.freedesktop.dbus.exceptions.DBusException {
+    Engine e = bus.getRemoteObject(Manager.BUS_NAME, Manager.OBJECT_PATH, Engine.class);
+    try {
+      out.println(e.Rollback(dryRun));
+      return 0;
+    } catch (DBusExecutionException x) {
+      String why = BusErrors.printable(x.getMessage());
+      // The daemon's own refusal says why in one line; anything else is a bus error.
+      System.err.println("update_engine_client: " + (why.startsWith("cannot roll back: ") ? why
+          : BusErrors.describe(x)));
+      return 1;
     }
   }
 

@@ -16,4 +16,12 @@ public interface Engine extends DBusInterface {
    * and {@code checks_disabled} (why, or null).
    */
   String GetLastAttempt();
+
+  /**
+   * Makes the other USR partition the next boot when that is safe (it is marked successful, its
+   * kernel is in /boot, nothing is being installed or awaits a reboot); with {@code dryRun} only
+   * says what it would do. Returns the line to show; a refusal is an error whose message is the
+   * reason, in one line.
+   */
+  String Rollback(boolean dryRun);
 }

@@ -124,6 +124,19 @@ public final class ManagerService implements Manager, Engine, StatusListener {
     return lastAttemptJson(attempter.lastOutcome(), attempter.lastError());
   }
 
+  @Override
+  public String Rollback(boolean dryRun) {
+    lastCallNanos = nanoTime.getAsLong();
+    if (!dryRun) {
+      authorizer.check("Rollback", sender());
+    }
+    try {
+      return attempter.rollback(dryRun);
+    } catch (dev.turnout.engine.boot.Rollback.Refused e) {
+      throw new DBusExecutionException("cannot roll back: " + e.getMessage());
+    }
+  }
+
   /** GetLastAttempt's reply: the last attempt, the last error, why checks are disabled. */
   static String lastAttemptJson(AttemptOutcome last, AttemptOutcome err) {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -34,6 +34,10 @@ public final class PrefKeys {
   public static final String INSTALLED_BOOT_ID = "turnout-installed-boot-id";
   /** The version last installed, to tell later whether it came up. */
   public static final String INSTALLED_VERSION = "turnout-installed-version";
+  /** What each USR slot holds, as far as Turnout wrote or ran it: lines {@code USR-A 1.0.0}. */
+  public static final String SLOT_VERSIONS = "turnout-slot-versions";
+  /** The version a rollback by hand left, until the check after its reboot reports it. */
+  public static final String ROLLBACK_FROM = "turnout-rollback-from";
   /** The boot whose partition was marked good; marking is once per boot. */
   public static final String MARKED_GOOD_BOOT_ID = "turnout-marked-good-boot-id";
   /** The rollback guard: which version failed to come up, how often, and when last. */

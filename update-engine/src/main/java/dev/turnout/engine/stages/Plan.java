@@ -2,13 +2,13 @@ package dev.turnout.engine.stages;
 
 import dev.turnout.engine.boot.BootSlot;
 import dev.turnout.engine.boot.BootSlots;
+import dev.turnout.engine.boot.Kernels;
 import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -39,11 +39,7 @@ public final class Plan implements Stage {
     try {
       AttemptRecord.Planned planned = record.planned(plan.response());
       BootSlot slot = slots.find();
-      String suffix = slot.targetKernelSuffix();
-      Path coreos = paths.resolve("/boot/coreos");
-      boolean legacy = Files.exists(coreos.resolve("vmlinuz-a"))
-          || Files.exists(coreos.resolve("vmlinuz-b"));
-      Path kernel = (legacy ? coreos : paths.resolve("/boot/flatcar")).resolve("vmlinuz-" + suffix);
+      Path kernel = Kernels.path(paths, slot.targetKernelSuffix());
       Durable.createDirectories(kernel.getParent());
       return plan.withTarget(slot, kernel, planned.url(), planned.resumeFrom().orElse(null));
     } catch (IOException e) {

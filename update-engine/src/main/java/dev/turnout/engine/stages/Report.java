@@ -42,9 +42,8 @@ public final class Report implements Stage {
     try {
       record.installed(new AttemptRecord.Installed(plan.response().version(),
           plan.response().size(), plan.checkedAt(), plan.params().version(),
-          plan.params().bootId()));
-      touch(paths.resolve("/run/reboot-required"));
-      touch(paths.updateCompletedMarker());
+          plan.params().bootId(), plan.slot().booted().label(), plan.slot().target().label()));
+      leaveRebootTraces(paths);
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.POSTINSTALL_RUNNER_ERROR, e.getMessage(), e);
     }
@@ -52,6 +51,15 @@ public final class Report implements Stage {
     LOG.info("update to {} installed in {}; reboot to use it", plan.response().version(),
         plan.slot().targetDevice());
     return plan;
+  }
+
+  /**
+   * The files that say a reboot is wanted: {@code /run/reboot-required} (kured) and the
+   * completion marker (the reboot coordinator's path unit, a restarted daemon).
+   */
+  public static void leaveRebootTraces(SystemPaths paths) throws IOException {
+    touch(paths.resolve("/run/reboot-required"));
+    touch(paths.updateCompletedMarker());
   }
 
   private static void touch(Path p) throws IOException {

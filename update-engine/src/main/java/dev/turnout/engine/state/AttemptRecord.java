@@ -38,9 +38,22 @@ public interface AttemptRecord {
     public record Failures(String name, long count) {}
   }
 
-  /** What {@link #installed} keeps about an install that awaits its reboot. */
+  /**
+   * What {@link #installed} keeps about an install that awaits its reboot.
+   *
+   * @param bootedSlot the label of the slot running {@code runningVersion} ({@code USR-A})
+   * @param targetSlot the label of the slot now holding {@code version}
+   */
   record Installed(String version, long size, long checkedAt, String runningVersion,
-      String bootId) {}
+      String bootId, String bootedSlot, String targetSlot) {}
+
+  /**
+   * A rollback by hand: the other slot made the next boot.
+   *
+   * @param fromVersion the running version, left by the rollback
+   * @param toVersion the other slot's version, or {@link EngineStatus#NO_VERSION} if not known
+   */
+  record RollingBack(String fromVersion, String toVersion, long checkedAt, String bootId) {}
 
   /**
    * An update check is about to be sent by version {@code runningVersion} in boot {@code bootId}.
@@ -85,6 +98,18 @@ public interface AttemptRecord {
    * the rollback guard; the download's progress is cleared.
    */
   void installed(Installed install) throws IOException;
+
+  /**
+   * The other slot was made the next boot by hand: until the reboot the engine says an update
+   * (to {@code toVersion}) awaits it, and the first check after the reboot reports the
+   * rollback as Flatcar does (event 3/0, error 44); the version left is then held back as a
+   * version that rolled back (see {@link #planned}). A reboot still on {@code fromVersion} (the
+   * rollback undone) reports nothing.
+   */
+  void rollingBack(RollingBack rollback) throws IOException;
+
+  /** The version Turnout last wrote to or ran from the slot labelled {@code label}, if known. */
+  Optional<String> slotVersion(String label);
 
   /**
    * The attempt failed with {@code outcome} (an {@link AttemptOutcome.Result#ERROR}): kept as the

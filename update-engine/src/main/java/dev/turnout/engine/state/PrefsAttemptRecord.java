@@ -50,9 +50,20 @@ public final class PrefsAttemptRecord implements AttemptRecord {
     if (installedIn(bootId)) {
       return Optional.empty();
     }
+    String from = prefs.getString(PrefKeys.ROLLBACK_FROM).orElse("");
+    if (!from.isEmpty()) {
+      prefs.delete(PrefKeys.ROLLBACK_FROM);
+      prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
+      if (!from.equals(runningVersion)) {
+        rollbacks.rolledBack(runningVersion, true);
+        return Optional.of(runningVersion); // equal to the running version: error 44
+      }
+      LOG.info("the rollback from {} was undone before its reboot; nothing to report", from);
+      return Optional.empty();
+    }
     Optional<String> previous = prefs.getString(PrefKeys.PREVIOUS_VERSION);
     if (previous.filter(p -> !p.isEmpty() && p.equals(runningVersion)).isPresent()) {
-      rollbacks.rolledBack(runningVersion);
+      rollbacks.rolledBack(runningVersion, false);
     }
     // update_engine empties it once the request is built: only the first check after an update
     // reboot reports it.
@@ -118,6 +129,43 @@ public final class PrefsAttemptRecord implements AttemptRecord {
     prefs.setString(PrefKeys.INSTALLED_BOOT_ID, install.bootId());
     resume.reset("");
     rollbacks.installed(install.version());
+    prefs.delete(PrefKeys.ROLLBACK_FROM);
+    slotVersions(install.bootedSlot(), install.runningVersion(), install.targetSlot(),
+        install.version());
+  }
+
+  @Override
+  public void rollingBack(RollingBack r) throws IOException {
+    status.save(new EngineStatus(r.checkedAt(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
+        r.toVersion(), 0));
+    prefs.setString(PrefKeys.PREVIOUS_VERSION, "");
+    prefs.setString(PrefKeys.INSTALLED_BOOT_ID, r.bootId());
+    rollbacks.installed(r.fromVersion());
+    prefs.setString(PrefKeys.ROLLBACK_FROM, r.fromVersion());
+  }
+
+  @Override
+  public Optional<String> slotVersion(String label) {
+    try {
+      for (String line : prefs.getString(PrefKeys.SLOT_VERSIONS).orElse("").split("\n")) {
+        String[] f = line.trim().split(" ");
+        if (f.length == 2 && f[0].equals(label) && !f[1].isEmpty()) {
+          return Optional.of(f[1]);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot read which version each slot holds: {}", e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private void slotVersions(String bootedSlot, String running, String targetSlot,
+      String installed) throws IOException {
+    if (bootedSlot == null || targetSlot == null) {
+      return;
+    }
+    prefs.setString(PrefKeys.SLOT_VERSIONS, bootedSlot + " " + running + "\n" + targetSlot + " "
+        + installed + "\n");
   }
 
   @Override

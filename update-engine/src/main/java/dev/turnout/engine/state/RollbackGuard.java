@@ -38,7 +38,7 @@ final class RollbackGuard {
    * Called when the update check reports a rollback (previous-version equals the running one):
    * records which version failed to come up.
    */
-  public void rolledBack(String runningVersion) throws IOException {
+  public void rolledBack(String runningVersion, boolean byHand) throws IOException {
     Optional<String> failed = prefs.getString(PrefKeys.INSTALLED_VERSION).filter(v -> !v.isEmpty());
     prefs.delete(PrefKeys.INSTALLED_VERSION);
     if (failed.isEmpty() || failed.get().equals(runningVersion)) {
@@ -49,8 +49,13 @@ final class RollbackGuard {
     prefs.setString(PrefKeys.ROLLBACK_VERSION, failed.get());
     prefs.setLong(PrefKeys.ROLLBACK_COUNT, count);
     prefs.setLong(PrefKeys.ROLLBACK_TIME, clock.instant().getEpochSecond());
-    LOG.warn("the update to {} did not come up; back on {} ({} rollback(s) of {})", failed.get(),
-        runningVersion, count, failed.get());
+    if (byHand) {
+      LOG.warn("rolled back by hand from {} to {} ({} rollback(s) of {}); {} is held back",
+          failed.get(), runningVersion, count, failed.get(), failed.get());
+    } else {
+      LOG.warn("the update to {} did not come up; back on {} ({} rollback(s) of {})",
+          failed.get(), runningVersion, count, failed.get());
+    }
   }
 
   /** Why {@code version} must not be installed now, or empty when it may be. */

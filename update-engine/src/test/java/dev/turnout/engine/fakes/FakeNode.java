@@ -3,6 +3,7 @@ package dev.turnout.engine.fakes;
 import dev.turnout.engine.attempt.Stages;
 import dev.turnout.engine.attempt.UpdateAttempter;
 import dev.turnout.engine.boot.BootMarker;
+import dev.turnout.engine.boot.Rollback;
 import dev.turnout.engine.extensions.ExtensionLedger;
 import dev.turnout.engine.extensions.ExtensionStore;
 import dev.turnout.engine.omaha.OmahaClient;
@@ -101,7 +102,7 @@ public final class FakeNode {
 
   public UpdateAttempter attempter(Stages stages, AttemptRecord withRecord) {
     return new UpdateAttempter(stages, new UpdateAttempter.Parts(paths, params, omahaClient(),
-        withRecord, clock, () -> source.bytesServed));
+        withRecord, clock, () -> source.bytesServed, new Rollback(paths, slots, disks)));
   }
 
   public BootMarker bootMarker() {
@@ -113,7 +114,8 @@ public final class FakeNode {
    * back on 1.0.0: the record's rollback, as an update check in a later boot finds it.
    */
   public void rolledBackFrom(String version) throws IOException {
-    record.installed(new AttemptRecord.Installed(version, 1, 0, "1.0.0", "boot-of-the-install"));
+    record.installed(new AttemptRecord.Installed(version, 1, 0, "1.0.0", "boot-of-the-install",
+        "USR-A", "USR-B"));
     record.checking("1.0.0", "a-later-boot");
   }
 

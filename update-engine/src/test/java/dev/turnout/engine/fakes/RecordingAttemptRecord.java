@@ -104,6 +104,17 @@ public final class RecordingAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public void rollingBack(RollingBack rollback) throws IOException {
+    note("rollingBack from " + rollback.fromVersion() + " to " + rollback.toVersion());
+    inner.rollingBack(rollback);
+  }
+
+  @Override
+  public Optional<String> slotVersion(String label) {
+    return inner.slotVersion(label);
+  }
+
+  @Override
   public void failed(OmahaResponse response, AttemptOutcome outcome) {
     note("failed " + outcome.wireCode());
     inner.failed(response, outcome);

@@ -55,7 +55,7 @@ class PrefsAttemptRecordTest {
   void checkingReportsThePreviousVersionOnceAndRecordsARollbackOnlyInALaterBoot()
       throws Exception {
     assertThat(record.checking("1.0.0", "boot-1")).as("never installed: absent").isEmpty();
-    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 5, "1.0.0", "boot-1"));
+    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 5, "1.0.0", "boot-1", "USR-A", "USR-B"));
     assertThat(record.checking("1.0.0", "boot-1")).as("the install's own boot").isEmpty();
     assertThat(prefs.getString(PrefKeys.PREVIOUS_VERSION)).hasValue("1.0.0");
     // The next boot came up on 1.1.0: reported as 3/2 once, then empty.
@@ -66,7 +66,7 @@ class PrefsAttemptRecordTest {
 
   @Test
   void comingBackOnTheOldVersionIsARollbackThatHoldsTheFailedVersionBack() throws Exception {
-    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 5, "1.0.0", "boot-1"));
+    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 5, "1.0.0", "boot-1", "USR-A", "USR-B"));
     assertThat(record.checking("1.0.0", "boot-2")).as("reported as error 44").hasValue("1.0.0");
     assertThatThrownBy(() -> record.planned(offer))
         .isInstanceOfSatisfying(UpdateException.class, e -> {
@@ -131,7 +131,7 @@ class PrefsAttemptRecordTest {
     record.checkpoint(offer, cp);
     record.kernelConsumed(offer);
     assertThat(record.planned(offer).resumeFrom()).isEmpty();
-    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 77, "1.0.0", "boot-1"));
+    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 77, "1.0.0", "boot-1", "USR-A", "USR-B"));
     assertThat(record.restore(true)).isEqualTo(
         new EngineStatus(77, 0.0, UpdateStatus.UPDATED_NEED_REBOOT, "1.1.0", 1000));
     assertThat(prefs.getString(PrefKeys.INSTALLED_BOOT_ID)).hasValue("boot-1");
@@ -156,7 +156,7 @@ class PrefsAttemptRecordTest {
     Path marker = dir.resolve("update_engine_autoupdate_completed");
     assertThat(record.awaitingReboot(marker, "boot-1")).as("no marker").isFalse();
     Files.createFile(marker);
-    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 5, "1.0.0", "boot-1"));
+    record.installed(new AttemptRecord.Installed("1.1.0", 1000, 5, "1.0.0", "boot-1", "USR-A", "USR-B"));
     assertThat(record.awaitingReboot(marker, "boot-1")).isTrue();
     assertThat(record.awaitingReboot(marker, "boot-2")).isFalse();
   }

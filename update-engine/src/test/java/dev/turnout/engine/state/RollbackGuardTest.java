@@ -22,7 +22,7 @@ class RollbackGuardTest {
   @Test
   void aVersionThatRolledBackWaitsLongerEachTimeThenIsGivenUp() throws Exception {
     at(now).installed("3900.0.0");
-    at(now).rolledBack("3815.2.0");
+    at(now).rolledBack("3815.2.0", false);
     assertThat(at(now).refusal("3900.0.0")).get().asString()
         .contains("rolled back 1 time(s)").contains("not reinstalling it before 2026-11-23T00:00:00Z");
     assertThat(at(now).refusal("3950.0.0")).as("another version is fine").isEmpty();
@@ -30,19 +30,19 @@ class RollbackGuardTest {
     assertThat(at(day).refusal("3900.0.0")).isEmpty();
 
     at(day).installed("3900.0.0");
-    at(day).rolledBack("3815.2.0");
+    at(day).rolledBack("3815.2.0", false);
     assertThat(at(day.plus(Duration.ofHours(47))).refusal("3900.0.0")).isPresent();
     assertThat(at(day.plus(Duration.ofHours(49))).refusal("3900.0.0")).isEmpty();
 
     at(day).installed("3900.0.0");
-    at(day).rolledBack("3815.2.0");
+    at(day).rolledBack("3815.2.0", false);
     assertThat(at(day.plus(Duration.ofDays(365))).refusal("3900.0.0")).get().asString()
         .contains("rolled back 3 times").contains("will not be installed again");
   }
 
   @Test
   void aRollbackWithoutAnInstalledVersionRecordsNothing() throws Exception {
-    at(now).rolledBack("3815.2.0");
+    at(now).rolledBack("3815.2.0", false);
     assertThat(at(now).refusal("3815.2.0")).isEmpty();
   }
 
@@ -51,7 +51,7 @@ class RollbackGuardTest {
     Instant t = Instant.parse("2026-06-01T00:00:00Z");
     RollbackGuard g = at(t);
     g.installed("2.0.0");
-    g.rolledBack("1.0.0");
+    g.rolledBack("1.0.0", false);
     new Prefs(dir).setString(dev.turnout.engine.prefs.PrefKeys.ROLLBACK_TIME, "99999999999999999");
     assertThat(g.refusal("2.0.0")).hasValueSatisfying(why -> assertThat(why)
         .contains("not reinstalling it before 2026-06-02T00:00:00Z"));

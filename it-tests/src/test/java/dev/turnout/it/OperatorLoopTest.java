@@ -1,0 +1,132 @@
+package dev.turnout.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's loop on the real launchers (daemon, client, cgpt), a private bus, a disk image
+ * and the lab server: rollback by hand with each unsafe case refused, and the files monitoring
+ * reads.
+ */
+class OperatorLoopTest extends RigTest {
+
+  @Test
+  void rollbackRefusesEachUnsafeCaseAndGoesBackWhenSafe() throws Exception {
+    Release release = serve("3900.0.0", 0);
+    Proc onA = daemon("on-a", 3600);
+    // Nothing healthy in USR-B yet.
+    Proc.Result r = client("-rollback");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("update_engine_client: cannot roll back: USR-B (partition 4)"
+        + " is not marked successful: it holds no release that booted healthy (priority 0,"
+        + " tries 0)\n");
+    r = client("-dry_run");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("update_engine_client: -dry_run goes with -rollback\n");
+    // An update awaiting its reboot is not rolled back over.
+    assertThat(client("-update").exit()).isZero();
+    r = client("-rollback", "-dry_run");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("update_engine_client: cannot roll back: an update to"
+        + " 3900.0.0 awaits its reboot; update_engine_client -reset_status first");
+    onA.close();
+    started.remove(onA);
+
+    // The reboot into USR-B, which comes up healthy and is marked good.
+    String next = cgptNext();
+    assertThat(next).isEqualTo(Machine.USR_B.toString());
+    machine.boot(next, "3900.0.0", release.image);
+    Proc onB = daemon("on-b", 1);
+    onB.await(LONG, "the marking", l -> l.contains("good: successful=1 tries=0"));
+    long tableB = machine.entry(4).attributes().raw();
+    long tableA = machine.entry(3).attributes().raw();
+
+    // USR-A is marked successful, but its kernel is not in /boot.
+    r = client("-rollback");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("update_engine_client: cannot roll back: no kernel for USR-A"
+        + " at " + machine.path("/boot/flatcar/vmlinuz-a") + "\n");
+    machine.write("/boot/flatcar/vmlinuz-a", "the kernel of 3815.2.0");
+
+    r = client("-rollback", "-dry_run");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("Would roll back to USR-A (partition 3, " + machine.disk
+        + "3), version 3815.2.0; nothing changed.\n");
+    assertThat(machine.entry(4).attributes().raw()).isEqualTo(tableB);
+    assertThat(machine.entry(3).attributes().raw()).isEqualTo(tableA);
+
+    r = client("-rollback");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("Rolled back to USR-A (partition 3, " + machine.disk
+        + "3), version 3815.2.0: it boots next. Reboot to use it.\n");
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n"
+        + "NEW_VERSION=3815.2.0\n");
+    assertThat(machine.entry(4).attributes().successful()).as("B stays a good fallback")
+        .isTrue();
+    assertThat(Files.readAllLines(machine.path("/run/update-engine/status")))
+        .contains("NEXT_BOOT_SLOT=A", "BOOTED_SLOT=B", "REBOOT_PENDING=1");
+    onB.close();
+    started.remove(onB);
+
+    // The reboot: USR-A comes up; the first check reports the rollback (3/0, error 44) and
+    // 3900.0.0, which the server still offers, is held back (36) instead of reinstalled.
+    next = cgptNext();
+    assertThat(next).isEqualTo(Machine.USR_A.toString());
+    machine.boot(next, "3815.2.0", machine.usrA);
+    Proc back = daemon("back-on-a", 3600);
+    assertThat(client("-update").exit()).isEqualTo(1);
+    back.await(LONG, "the refusal", l -> l.contains("update failed with error 36"));
+    assertThat(eventsHeard()).containsSubsequence("3/1", "3/0:44", "3/9:" + ((1 << 28) | 36));
+    assertThat(machine.entry(4).attributes().successful()).as("3900.0.0 is kept in USR-B")
+        .isTrue();
+    assertThat(machine.usrAUntouched()).isTrue();
+  }
+
+  @Test
+  void monitoringSeesTheStatusTheErrorsAndTheSlots() throws Exception {
+    serve("3900.0.0", 0);
+    Path prom = machine.path("/var/lib/node_exporter/textfile_collector/turnout.prom");
+    Files.createDirectories(prom.getParent());
+    machine.write("/etc/flatcar/update.conf", Files.readString(machine.path(
+        "/etc/flatcar/update.conf")) + "METRICS_TEXTFILE=/var/lib/node_exporter/"
+        + "textfile_collector/turnout.prom\n");
+    Proc d = daemon("daemon", 3600);
+    Path status = machine.path("/run/update-engine/status");
+    assertThat(Files.readAllLines(status)).contains("STATUS=UPDATE_STATUS_IDLE",
+        "CURRENT_VERSION=3815.2.0", "BOOTED_SLOT=A", "ATTEMPTS=0");
+    assertThat(client("-update").exit()).isZero();
+    assertThat(Files.readAllLines(status)).contains("STATUS=UPDATE_STATUS_UPDATED_NEED_REBOOT",
+        "STAGED_VERSION=3900.0.0", "NEXT_BOOT_SLOT=B", "ATTEMPTS=1", "LAST_ERROR_CODE=0");
+    assertThat(Files.readAllLines(prom)).contains("turnout_reboot_pending 1",
+        "turnout_attempts_total 1", "turnout_status{status=\"updated_need_reboot\"} 1");
+    assertThat(Files.readString(prom)).containsPattern("turnout_downloaded_bytes_total [1-9]");
+    if (Files.isExecutable(Path.of("/usr/bin/promtool")) || "true".equals(System.getenv("CI"))) {
+      Proc.Result lint = Proc.run(LONG, Map.of(), "sh", "-c", "promtool check metrics < "
+          + prom);
+      assertThat(lint.out() + lint.err()).as("promtool on the daemon's file").isEmpty();
+      assertThat(lint.exit()).isZero();
+    }
+    d.close();
+    started.remove(d);
+
+    // A server that is down: the next check fails (no HTTP answer: 2000, as update_engine), and
+    // both files say with what.
+    machine.server("http://127.0.0.1:9/v1/update/");
+    machine.write("/etc/flatcar/update.conf", Files.readString(machine.path(
+        "/etc/flatcar/update.conf")) + "METRICS_TEXTFILE=/var/lib/node_exporter/"
+        + "textfile_collector/turnout.prom\n");
+    Files.deleteIfExists(machine.path("/run/update_engine_autoupdate_completed"));
+    daemon("again", 3600);
+    assertThat(client("-update").exit()).isEqualTo(1);
+    assertThat(Files.readAllLines(status)).contains("STATUS=UPDATE_STATUS_IDLE",
+        "LAST_ERROR_CODE=2000", "LAST_ERROR_NAME=OMAHA_REQUEST_HTTP_RESPONSE", "ATTEMPTS=2",
+        "FAILURES=1");
+    assertThat(Files.readAllLines(prom)).contains("turnout_last_error_code 2000",
+        "turnout_failures_total{code=\"2000\",name=\"OMAHA_REQUEST_HTTP_RESPONSE\"} 1",
+        "turnout_attempts_total 2");
+  }
+}
