@@ -86,6 +86,114 @@ class OperatorLoopTest extends RigTest {
     assertThat(machine.usrAUntouched()).isTrue();
   }
 
+  /** logind on the test bus, recording each reboot asked of it. */
+  private java.util.List<Boolean> logind() throws Exception {
+    java.util.List<Boolean> reboots = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.freedesktop.dbus.connections.impl.DBusConnection conn =
+        org.freedesktop.dbus.connections.impl.DBusConnectionBuilder.forAddress(bus.address)
+            .build();
+    conn.exportObject(dev.turnout.reboot.Login1.OBJECT_PATH, new dev.turnout.reboot.Login1() {
+      @Override
+      public void Reboot(boolean interactive) {
+        reboots.add(interactive);
+      }
+
+      @Override
+      public String getObjectPath() {
+        return OBJECT_PATH;
+      }
+    });
+    conn.requestBusName(dev.turnout.reboot.Login1.BUS_NAME);
+    started.add((AutoCloseable) conn::disconnect);
+    return reboots;
+  }
+
+  /** systemd runs the machine, with Turnout's health-gate unit installed. */
+  private void underSystemd() throws Exception {
+    Files.createDirectories(machine.path("/run/systemd/system"));
+    machine.write("/usr/lib/systemd/system/turnout-boot-complete.service", Files.readString(
+        Repo.ROOT.resolve("systemd/units/turnout-boot-complete.service")));
+  }
+
+  /** 3900.0.0 installed from USR-A, and the reboot into USR-B: its first boot. */
+  private Release firstBootOfAnUpdate() throws Exception {
+    Release release = serve("3900.0.0", 0);
+    Proc onA = daemon("on-a", 3600);
+    assertThat(client("-update").exit()).isZero();
+    onA.close();
+    started.remove(onA);
+    String next = cgptNext();
+    assertThat(next).isEqualTo(Machine.USR_B.toString());
+    machine.boot(next, "3900.0.0", release.image);
+    underSystemd();
+    return release;
+  }
+
+  @Test
+  void theNewSlotIsMarkedGoodOnlyOnceBootCompleteTargetIsReached() throws Exception {
+    firstBootOfAnUpdate();
+    Proc onB = daemon("on-b", 1);
+    onB.await(LONG, "the wait", l -> l.contains("boot-complete.target not reached yet"));
+    assertThat(machine.entry(4).attributes().successful()).isFalse();
+    Proc.Result check = client("-update");
+    assertThat(check.exit()).isEqualTo(1);
+    assertThat(check.err()).contains("error 36").contains("the booted USR-B is not marked good"
+        + " (boot-complete.target has not been reached yet)");
+    assertThat(eventsHeard()).as("refused before the request: the 3/2 report waits for a"
+        + " good boot").containsExactly("3/2", "13/1", "14/1", "3/1", "3/9:" + ((1 << 28) | 36));
+    assertThat(client("-boot_complete").exit()).isZero();
+    onB.await(LONG, "the marking", l -> l.contains("(USR-B) good"));
+    assertThat(machine.entry(4).attributes().successful()).isTrue();
+    assertThat(machine.entry(4).attributes().tries()).isZero();
+  }
+
+  @Test
+  void aFailedHealthUnitFallsBackOnceAndTheVersionIsHeldBack() throws Exception {
+    firstBootOfAnUpdate();
+    java.util.List<Boolean> reboots = logind();
+    Proc onB = daemon("on-b", 1);
+    Proc.Result said = client("-boot_failed",
+        "boot-complete.target was not reached; failed units: app-health.service");
+    assertThat(said.exit()).as(said.err()).isZero();
+    onB.await(LONG, "the fall back", l -> l.contains("falling back to USR-A (3815.2.0)"));
+    onB.await(LONG, "the reboot", l -> l.contains("asking logind to reboot now"));
+    long end = System.nanoTime() + LONG.toNanos();
+    while (reboots.isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    assertThat(reboots).containsExactly(false);
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n"
+        + "NEW_VERSION=3815.2.0\n");
+    assertThat(Files.readAllLines(machine.path("/run/update-engine/status"))).contains(
+        "LAST_ERROR_CODE=67", "LAST_ERROR_NAME=BOOT_HEALTH_FAILED", "NEXT_BOOT_SLOT=A");
+    assertThat(eventsHeard()).endsWith("3/0:67");
+    assertThat(machine.entry(4).attributes().successful()).isFalse();
+    assertThat(machine.entry(3).attributes().successful()).as("the old slot").isTrue();
+
+    // A daemon started again in this boot, told again: no second reboot.
+    onB.close();
+    started.remove(onB);
+    Proc again = daemon("on-b-again", 1);
+    assertThat(client("-boot_failed", "again").exit()).isZero();
+    again.await(LONG, "the answer", l -> l.contains("this boot fell back already"));
+    assertThat(reboots).as("once per boot").hasSize(1);
+    again.close();
+    started.remove(again);
+
+    // gptprio.next falls back to USR-A; its first check reports the rollback and 3900.0.0,
+    // still offered, is held back rather than installed again: no loop.
+    String next = cgptNext();
+    assertThat(next).isEqualTo(Machine.USR_A.toString());
+    machine.boot(next, "3815.2.0", machine.usrA);
+    Proc back = daemon("back-on-a", 1);
+    assertThat(client("-boot_complete").exit()).isZero();
+    assertThat(client("-update").exit()).isEqualTo(1);
+    back.await(LONG, "the refusal", l -> l.contains("update failed with error 36"));
+    assertThat(eventsHeard()).containsSubsequence("3/0:67", "3/0:44", "3/9:" + ((1 << 28) | 36));
+    assertThat(reboots).hasSize(1);
+    assertThat(machine.usrAUntouched()).isTrue();
+  }
+
   @Test
   void monitoringSeesTheStatusTheErrorsAndTheSlots() throws Exception {
     serve("3900.0.0", 0);

@@ -348,6 +348,62 @@ class RealNodeTest {
     }
   }
 
+  /**
+   * The first boot of an update into USR-A, with a health unit that fails: boot-complete.target
+   * is not reached, Turnout reports it and asks logind to reboot, once; gptprio.next then boots
+   * USR-B, the previous good slot, where the same failure changes nothing (it was good before):
+   * no loop.
+   */
+  @Test
+  void aFailingHealthUnitMakesTheNewSlotFallBackOnceUnderSystemd() throws Exception {
+    try (GptDisk d = node.gpt(true)) {
+      d.markGood(4);
+      d.markActive(3);
+      d.selectNext();
+    }
+    Files.copy(image(), node.path("/etc/extensions/turnout.raw"));
+    node.write("/etc/systemd/system/app-health.service", """
+        [Unit]
+        Description=The operator's health check
+        Before=boot-complete.target
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/false
+        [Install]
+        RequiredBy=boot-complete.target
+        """);
+    node.link("/etc/systemd/system/boot-complete.target.requires/app-health.service",
+        "../app-health.service");
+    long t0 = System.nanoTime();
+    node.start();
+    node.awaitDown(LONG);
+    SystemdNode.figure("boot to the fall-back reboot", Duration.ofNanos(System.nanoTime() - t0));
+    Path prefs = node.path("/var/lib/update_engine/prefs");
+    assertThat(prefs.resolve("turnout-last-error-code")).hasContent("67");
+    assertThat(prefs.resolve("turnout-last-error-message")).content()
+        .contains("failed units: app-health.service");
+    assertThat(prefs.resolve("turnout-fell-back-boot-id")).exists();
+    try (GptDisk d = node.gpt(true)) {
+      assertThat(d.entry(3).attributes()).as("never marked good")
+          .isEqualTo(PartitionAttributes.of(2, 0, false));
+      assertThat(d.entry(4).attributes().successful()).as("the old slot").isTrue();
+      assertThat(d.selectNext()).hasValueSatisfying(e -> assertThat(e.number()).isEqualTo(4));
+    }
+
+    node.cmdlineUsr(Machine.USR_B);
+    node.boot();
+    node.await(LONG, "the gate's verdict", () -> node.journal("-u update-engine.service")
+        .contains("nothing to fall back to"));
+    Thread.sleep(3000);
+    assertThat(node.sh("systemctl is-system-running").out().strip()).as("still up: no loop")
+        .isEqualTo("degraded");
+    assertThat(node.journal("-u update-engine.service")).doesNotContain("asking logind");
+    try (GptDisk d = node.gpt(false)) {
+      assertThat(d.entry(4).attributes().successful()).isTrue();
+      assertThat(d.nextBoot()).hasValueSatisfying(e -> assertThat(e.number()).isEqualTo(4));
+    }
+  }
+
   private void awaitStatus() throws Exception {
     node.await(LONG, "the daemon on the bus", () -> node.sh("update_engine_client -status")
         .exit() == 0);

@@ -62,7 +62,9 @@ class SysextTest extends RigTest {
         "usr/bin/cgpt", "usr/bin/payload",
         "usr/lib/systemd/system/turnout-rebootd.service",
         "usr/lib/systemd/system/turnout-rebootd.path",
-        "usr/lib/systemd/system/timers.target.wants/update-engine.timer")) {
+        "usr/lib/systemd/system/timers.target.wants/update-engine.timer",
+        "usr/lib/systemd/system/turnout-boot-complete.service", "usr/lib/turnout/boot-complete",
+        "usr/lib/systemd/system/multi-user.target.wants/turnout-boot-complete.service")) {
       assertThat(extracted.resolve(p)).as(p).exists();
     }
     assertThat(extracted.resolve("usr/lib/extension-release.d/extension-release.turnout"))

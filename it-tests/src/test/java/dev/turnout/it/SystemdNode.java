@@ -113,7 +113,7 @@ final class SystemdNode implements AutoCloseable {
     Files.writeString(p, text);
   }
 
-  private void link(String absolute, String target) throws IOException {
+  void link(String absolute, String target) throws IOException {
     Path p = path(absolute);
     Files.createDirectories(p.getParent());
     Files.deleteIfExists(p);
@@ -297,6 +297,24 @@ final class SystemdNode implements AutoCloseable {
 
   /** Boots the node; returns once systemd says the boot is done (running or degraded). */
   void boot() throws Exception {
+    start();
+    String[] last = {""};
+    try {
+      await(LONG, "the node to boot", () -> {
+        Proc.Result r = sh("systemctl is-system-running --wait");
+        last[0] = r.out() + r.err();
+        return r.out().strip().matches("running|degraded");
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; systemctl said: " + last[0].strip(), e);
+    }
+  }
+
+  /**
+   * Starts the node's boot and returns once its systemd runs, without waiting for the boot to
+   * finish: for a boot expected to end in a reboot of its own ({@link #awaitDown}).
+   */
+  void start() throws Exception {
     if (nspawn != null) {
       throw new IllegalStateException("booted already");
     }
@@ -315,16 +333,6 @@ final class SystemdNode implements AutoCloseable {
           ProcessHandle::pid).min().orElse(-1);
       return leader > 0;
     });
-    String[] last = {""};
-    try {
-      await(LONG, "the node to boot", () -> {
-        Proc.Result r = sh("systemctl is-system-running --wait");
-        last[0] = r.out() + r.err();
-        return r.out().strip().matches("running|degraded");
-      });
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; systemctl said: " + last[0].strip(), e);
-    }
   }
 
   private static String comm(long pid) {

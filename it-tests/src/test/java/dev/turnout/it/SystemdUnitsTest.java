@@ -72,4 +72,23 @@ class SystemdUnitsTest {
     assertThat(policy).contains("<allow own=\"com.coreos.update1\"/>")
         .contains("<policy user=\"core\">").contains("send_member=\"GetStatus\"");
   }
+
+  /** The health gate's unit, checked by systemd; its script, by sh. */
+  @Test
+  void theHealthGateUnitIsValid(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")),
+        "systemd-analyze not installed (apt-get install systemd)");
+    String unit = Files.readString(UNITS.resolve("turnout-boot-complete.service"));
+    assertThat(unit).contains("Wants=boot-complete.target")
+        .contains("After=boot-complete.target").contains("ExecStart=/usr/lib/turnout/boot-complete");
+    Path copy = Files.writeString(dir.resolve("turnout-boot-complete.service"), unit.replace(
+        "/usr/lib/turnout/boot-complete", UNITS.resolve("boot-complete").toString()));
+    Proc.Result r = Proc.run(Duration.ofSeconds(60), Map.of(), "systemd-analyze", "verify",
+        copy.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err() + r.out()).isEmpty();
+    Proc.Result sh = Proc.run(Duration.ofSeconds(10), Map.of(), "sh", "-n",
+        UNITS.resolve("boot-complete").toString());
+    assertThat(sh.exit()).as(sh.err()).isZero();
+  }
 }

@@ -69,6 +69,9 @@ public enum ErrorCode {
   EXTENSION_WRITE_ERROR(65),
   /** Optional extensions were left behind; reported, the update went on without them. */
   EXTENSIONS_LEFT_BEHIND(66),
+  // Turnout's: the booted slot did not prove healthy (a unit required by boot-complete.target
+  // failed, or the target was not reached in time).
+  BOOT_HEALTH_FAILED(67),
   /** Internal only: a download stopped before the end; never reported. */
   DOWNLOAD_INCOMPLETE(100),
   /** Base of the HTTP failure codes: {@code 2000 + status}. */

@@ -3,12 +3,14 @@ package dev.turnout.engine;
 import dev.turnout.engine.attempt.CheckScheduler;
 import dev.turnout.engine.attempt.Stages;
 import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.boot.BootGate;
 import dev.turnout.engine.boot.BootMarker;
 import dev.turnout.engine.boot.BootSlots;
 import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.boot.FileDisks;
 import dev.turnout.engine.boot.KernelBootSlots;
 import dev.turnout.engine.boot.Rollback;
+import dev.turnout.engine.dbus.Login1Manager;
 import dev.turnout.engine.dbus.Manager;
 import dev.turnout.engine.monitor.Monitor;
 import dev.turnout.engine.dbus.ManagerService;
@@ -111,15 +113,18 @@ public final class Daemon implements AutoCloseable {
       KernelBootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
       lockDisk(diskOrNull(slots));
-      BootMarker marker = new BootMarker(paths, slots, disks, hooks, record);
+      BootGate gate = new BootGate(paths, record, clock,
+          Duration.ofSeconds(loader.healthTimeoutSeconds()));
+      BootMarker marker = new BootMarker(paths, slots, disks, hooks, record, gate);
       HttpPayloadSource payloads = new HttpPayloadSource(client);
       Stages stages = Stages.assemble(new Stages.Parts(paths, loader, omaha, record,
-          marker::markNow, slots, disks, payloads, trustedKeys(paths),
+          marker::notReadyForUpdate, slots, disks, payloads, trustedKeys(paths),
           o.tuning(), hooks, new ExtensionStore(paths, prefs), new ExtensionLedger(prefs), clock,
           timers));
       attempter = new UpdateAttempter(stages,
           new UpdateAttempter.Parts(paths, loader, omaha, record, clock,
-              payloads::bytesReceived, new Rollback(paths, slots, disks)));
+              payloads::bytesReceived, new Rollback(paths, slots, disks), this::rebootNow));
+      marker.onFallBack(attempter::bootFailed);
 
       Monitor monitor = new Monitor(paths, loader, slots, disks, record, attempter::status,
           attempter::lastError);
@@ -139,7 +144,7 @@ public final class Daemon implements AutoCloseable {
       };
       bus = (o.busAddress() != null ? DBusConnectionBuilder.forAddress(o.busAddress())
           : DBusConnectionBuilder.forSystemBus()).withDisconnectCallback(lost).build();
-      ManagerService service = new ManagerService(attempter, bus, allowedUids(paths),
+      ManagerService service = new ManagerService(attempter, gate, bus, allowedUids(paths),
           System::nanoTime);
       attempter.addListener(service);
       // An attempt has ended: the next check is most of an hour away, so keep no idle connection
@@ -175,6 +180,16 @@ public final class Daemon implements AutoCloseable {
     } catch (IOException | DBusException | RuntimeException e) {
       releaseLocks();
       throw e;
+    }
+  }
+
+  /** logind's Reboot, on the daemon's own bus connection. */
+  private void rebootNow() throws IOException {
+    try {
+      bus.getRemoteObject(Login1Manager.BUS_NAME, Login1Manager.OBJECT_PATH,
+          Login1Manager.class).Reboot(false);
+    } catch (DBusException | RuntimeException e) {
+      throw new IOException("logind refused the reboot: " + e.getMessage(), e);
     }
   }
 

@@ -36,11 +36,13 @@ public record Stages(Stage configure, Stage check, Stage plan, Stage markTargetU
   /**
    * What the stages are built from: the daemon gives the real parts, the tests their fakes.
    *
-   * @param beforeCheck runs before each update check is sent (marking the booted slot good)
+   * @param beforeCheck runs before each update check is sent (marking the booted slot good);
+   *     says why no update may be written now, if so
    * @param sleeper waits between retries of a cut transfer
    */
   public record Parts(SystemPaths paths, OmahaParamsLoader settings, OmahaClient omaha,
-      AttemptRecord record, Runnable beforeCheck, BootSlots slots, Disks disks,
+      AttemptRecord record, java.util.function.Supplier<java.util.Optional<String>> beforeCheck,
+      BootSlots slots, Disks disks,
       PayloadSource payloads, List<Keys.TrustedKey> keys, DownloadAndApply.Tuning tuning,
       Hooks hooks, ExtensionStore extensions, ExtensionLedger ledger, Clock clock,
       Sleeper sleeper) {}

@@ -10,6 +10,7 @@ import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.omaha.OmahaRequest;
 import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.boot.BootMarker;
 import dev.turnout.engine.boot.Rollback;
 import dev.turnout.engine.stages.InstallPlan;
 import dev.turnout.engine.stages.Report;
@@ -21,6 +22,7 @@ import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.StatusListener;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.Rebooter;
 import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.payload.ErrorCode;
 import java.io.IOException;
@@ -54,10 +56,11 @@ public final class UpdateAttempter implements AutoCloseable {
   /**
    * @param downloadedBytes payload bytes received so far by this daemon (a running count)
    * @param rollback the checks and the write of a rollback by hand
+   * @param rebooter reboots the machine when a failed boot falls back and no coordinator does
    */
   public record Parts(SystemPaths paths, OmahaParamsLoader params, OmahaClient omaha,
       AttemptRecord record, Clock clock, java.util.function.LongSupplier downloadedBytes,
-      Rollback rollback) {}
+      Rollback rollback, Rebooter rebooter) {}
 
   /** A stage and the status the engine shows while it runs. */
   private record Step(UpdateStatus status, Stage stage) {}
@@ -275,6 +278,78 @@ public final class UpdateAttempter implements AutoCloseable {
     return "Rolled back to " + what + ": it boots next. Reboot to use it.";
   }
 
+  /**
+   * This boot failed its health gate ({@link BootMarker}): reported on the worker thread, after
+   * any attempt under way, once per boot. The last error (67), the Omaha error event, an ERROR in
+   * the log; and when the booted slot is new and on its first boot, the fall back: the engine
+   * says UPDATED_NEED_REBOOT (the slot to come back to, as after a rollback by hand, with the
+   * version left held back after the reboot), and the reboot itself is the coordinator's when
+   * {@code REBOOT_STRATEGY} is {@code etcd-lock} or {@code fleetlock}, nobody's when it is
+   * {@code off}, else logind's at once. The bootloader does the rest: the new slot has no tries
+   * left and is not marked successful, so {@code gptprio.next} boots the previous one.
+   */
+  public void bootFailed(BootMarker.Failure f) {
+    submit(() -> reportBootFailure(f));
+  }
+
+  private void reportBootFailure(BootMarker.Failure f) {
+    String bootId = parts.paths().bootId();
+    if (f.newSlot() && parts.record().fellBack(bootId)) {
+      LOG.info("this boot fell back already; not again");
+      return;
+    }
+    AttemptOutcome o = outcome(AttemptOutcome.Result.ERROR, ErrorCode.BOOT_HEALTH_FAILED,
+        ErrorCode.BOOT_HEALTH_FAILED.code, f.why());
+    OmahaParams p = null;
+    try {
+      p = parts.params().load();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read the configuration: {}", e.getMessage());
+    }
+    EngineStatus s = board.get();
+    if (!f.newSlot()) {
+      LOG.error("the booted slot was good before this boot, so there is nothing to fall back"
+          + " to; it stays as it is");
+      parts.record().failed(null, o);
+      sendEvent(p, OmahaEvent.error(o.wireCode()));
+      return;
+    }
+    String to = parts.record().slotVersion(f.otherSlot()).orElse(EngineStatus.NO_VERSION);
+    LOG.error("the new slot failed its health checks on its first boot; falling back to {}{}",
+        f.otherSlot(), to.equals(EngineStatus.NO_VERSION) ? "" : " (" + to + ")");
+    try {
+      parts.record().fallingBack(p == null ? "" : p.version(), to, s.lastCheckedTime(), bootId,
+          o);
+      Report.leaveRebootTraces(parts.paths());
+    } catch (IOException e) {
+      LOG.error("cannot record the fall back: {}", e.getMessage());
+    }
+    board.set(new EngineStatus(s.lastCheckedTime(), 0.0, UpdateStatus.UPDATED_NEED_REBOOT, to,
+        0));
+    sendEvent(p, OmahaEvent.error(o.wireCode()));
+    String strategy = "";
+    try {
+      strategy = parts.params().setting("REBOOT_STRATEGY");
+    } catch (IOException e) {
+      LOG.warn("cannot read REBOOT_STRATEGY: {}", e.getMessage());
+    }
+    switch (strategy) {
+      case "etcd-lock", "fleetlock" -> LOG.info("REBOOT_STRATEGY={}: the reboot coordinator"
+          + " reboots the node under its lock", strategy);
+      case "off" -> LOG.warn("REBOOT_STRATEGY=off: not rebooting; the next boot falls back to {}",
+          f.otherSlot());
+      default -> {
+        try {
+          LOG.info("asking logind to reboot now");
+          parts.rebooter().reboot();
+        } catch (IOException | RuntimeException e) {
+          LOG.error("cannot reboot: {}; the next boot falls back to {}", e.getMessage(),
+              f.otherSlot());
+        }
+      }
+    }
+  }
+
   /** One attempt: the pipeline, in its safety order. */
   private void run(boolean interactive) {
     bytesAtStart = parts.downloadedBytes().getAsLong();
@@ -388,9 +463,19 @@ public final class UpdateAttempter implements AutoCloseable {
   };
 
   private void sendEvent(InstallPlan plan, OmahaEvent event) {
+    sendEvent(plan.params(), plan.interactive(), event);
+  }
+
+  /** An event outside an attempt (a boot that failed its health checks). */
+  private void sendEvent(OmahaParams p, OmahaEvent event) {
+    if (p != null && p.checksEnabled()) {
+      sendEvent(p, false, event);
+    }
+  }
+
+  private void sendEvent(OmahaParams p, boolean interactive, OmahaEvent event) {
     try {
-      parts.omaha().send(plan.params().server(),
-          OmahaRequest.event(plan.params(), plan.interactive(), event));
+      parts.omaha().send(p.server(), OmahaRequest.event(p, interactive, event));
     } catch (IOException | RuntimeException e) {
       LOG.warn("could not report event {}/{}: {}", event.type(), event.result(), e.getMessage());
     }

@@ -6,51 +6,81 @@ import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.engine.system.Timers;
 import dev.turnout.gpt.GptDisk;
+import dev.turnout.gpt.GptEntry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Marks the booted USR partition good once the boot has proved healthy: what
  * {@code flatcar-setgoodroot} does (repair; successful=1 tries=0; prioritize), {@code delay} after
- * start (45 s, as update_engine), or before the first update check if that comes sooner. Turnout
- * first runs the executables in {@code /etc/turnout/health.d/} and {@code /usr/lib/turnout/health.d/}:
- * all must exit 0, else the partition is left unmarked and the bootloader's fallback does its job.
- * Never when the completion marker says an installed update awaits its reboot (in the boot that
- * installed it): that would take priority back from the new partition.
+ * start (45 s, as update_engine), or before the first update check if that comes sooner. Healthy
+ * means: this boot's {@link BootGate} passed ({@code boot-complete.target} reached, where systemd
+ * runs the machine), and the executables in {@code /etc/turnout/health.d/} and
+ * {@code /usr/lib/turnout/health.d/} all exit 0. Otherwise the partition is left unmarked and the
+ * bootloader's fallback does its job. Never when the completion marker says an installed update
+ * awaits its reboot (in the boot that installed it): that would take priority back from the new
+ * partition.
  *
- * <p>Once per boot: the boot ID of the marking is kept in prefs, so a daemon started again in the
+ * <p>When the gate fails on the first boot of a new slot (tries 0, not successful), the engine is
+ * told to fall back ({@link #onFallBack}); on a slot that was good before, the failure is reported
+ * and nothing is changed: there is nothing better to fall back to.
+ *
+ * <p>Once per boot: the record keeps the boot ID of the marking, so a daemon started again in the
  * same boot (D-Bus activation, the timer, a restart) neither writes the GPT again nor undoes what
- * an operator changed since, such as a manual rollback with {@code cgpt prioritize}; it has
- * nothing to wait for either. The record keeps the boot ID ({@link AttemptRecord#bootedGood}).
+ * an operator changed since, such as a manual rollback with {@code cgpt prioritize}.
  */
 public final class BootMarker {
   private static final Logger LOG = LoggerFactory.getLogger(BootMarker.class);
+
+  /**
+   * The gate failed on a boot: {@code newSlot} when it is the first boot of a new slot, which a
+   * reboot falls back from; {@code otherSlot} the label of the slot it falls back to.
+   */
+  public record Failure(String why, boolean newSlot, String otherSlot) {}
 
   private final SystemPaths paths;
   private final BootSlots slots;
   private final Disks disks;
   private final Hooks hooks;
   private final AttemptRecord record;
+  private final BootGate gate;
   private final AtomicBoolean done = new AtomicBoolean();
+  private volatile boolean delayPassed;
   private volatile Runnable afterMarking = () -> { };
+  private volatile Consumer<Failure> onFallBack = f -> { };
+  private final AtomicBoolean waitLogged = new AtomicBoolean();
 
   public BootMarker(SystemPaths paths, BootSlots slots, Disks disks, Hooks hooks,
-      AttemptRecord record) {
+      AttemptRecord record, BootGate gate) {
     this.paths = paths;
     this.slots = slots;
     this.disks = disks;
     this.hooks = hooks;
     this.record = record;
+    this.gate = gate;
+    gate.onPassed(this::markIfDue);
+    gate.onFailed(this::gateFailed);
+  }
+
+  /** {@code r} runs after each marking that changed the partition table. */
+  public void afterMarking(Runnable r) {
+    this.afterMarking = r;
+  }
+
+  /** {@code c} hears of a failed gate, once per daemon. */
+  public void onFallBack(Consumer<Failure> c) {
+    this.onFallBack = c;
   }
 
   /**
-   * Schedules the marking {@code delay} after start; settled at once when this boot was marked
-   * already.
+   * Schedules the marking {@code delay} after start (and not before the gate passed); settled at
+   * once when this boot was marked already.
    */
   public void start(Timers timers, Duration delay) {
     if (markedThisBoot()) {
@@ -59,21 +89,40 @@ public final class BootMarker {
       done.set(true);
       return;
     }
-    timers.schedule(delay, this::markNow);
+    timers.schedule(delay, () -> {
+      delayPassed = true;
+      markIfDue();
+    });
+    gate.start(timers);
   }
 
-  /** {@code r} runs after each marking that changed the partition table. */
-  public void afterMarking(Runnable r) {
-    this.afterMarking = r;
-  }
-
-  /** Whether the marking has run (or was never to run); until then the daemon stays. */
+  /** Whether the marking has run (or was never to run, or the gate failed). */
   public boolean settled() {
-    return done.get();
+    return done.get() || gate.state() == BootGate.State.FAILED;
   }
 
-  /** Runs once per daemon: health checks, then markGood; returns whether it marked. */
+  private void markIfDue() {
+    if (delayPassed) {
+      markNow();
+    }
+  }
+
+  /** Runs once per daemon, when the gate allows: health hooks, then markGood. */
   public boolean markNow() {
+    switch (gate.state()) {
+      case WAITING -> {
+        if (waitLogged.compareAndSet(false, true)) {
+          LOG.info("boot-complete.target not reached yet; the booted partition is marked good"
+              + " once it is");
+        }
+        return false;
+      }
+      case FAILED -> {
+        done.set(true);
+        return false;
+      }
+      default -> { }
+    }
     if (!done.compareAndSet(false, true) || markedThisBoot()) {
       return false;
     }
@@ -105,6 +154,47 @@ public final class BootMarker {
     } catch (IOException | UpdateException e) {
       LOG.warn("could not mark the booted partition good: {}", e.getMessage());
       return false;
+    }
+  }
+
+  /**
+   * Before an update check: marks the booted slot good if it may now, then says why no update
+   * may be written, if so: while the booted slot is not marked successful, the other slot is
+   * the only one known good and must not be overwritten. Empty when the check may go ahead
+   * (or the slots cannot be told: the plan then fails with its own error).
+   */
+  public Optional<String> notReadyForUpdate() {
+    markNow();
+    try {
+      BootSlot slot = slots.find();
+      if (slot.booted().attributes().successful()) {
+        return Optional.empty();
+      }
+      String because = switch (gate.state()) {
+        case WAITING -> "boot-complete.target has not been reached yet";
+        case FAILED -> "this boot failed its health checks";
+        default -> "it has not passed its health checks";
+      };
+      return Optional.of("the booted " + slot.booted().label() + " is not marked good ("
+          + because + "); no update is written over " + slot.target().label()
+          + ", the last slot known good, until it is");
+    } catch (UpdateException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void gateFailed(String why) {
+    try {
+      BootSlot slot = slots.find();
+      GptEntry booted;
+      try (GptDisk disk = disks.gpt(slot.disk(), false)) {
+        booted = disk.entry(slot.booted().number());
+      }
+      boolean newSlot = !booted.attributes().successful() && booted.attributes().tries() == 0;
+      onFallBack.accept(new Failure(why, newSlot, slot.target().label()));
+    } catch (UpdateException | IOException e) {
+      LOG.error("cannot tell whether this boot can fall back: {}", e.getMessage());
+      onFallBack.accept(new Failure(why, false, ""));
     }
   }
 

@@ -84,6 +84,16 @@ public final class UpdateEngineClient implements Callable<Integer> {
       + " do, change nothing.")
   boolean dryRun;
 
+  @Option(names = {"-boot_complete", "--boot_complete"}, description = "Tell update_engine that"
+      + " boot-complete.target was reached: the booted partition may be marked good. Run by"
+      + " turnout-boot-complete.service.")
+  boolean bootComplete;
+
+  @Option(names = {"-boot_failed", "--boot_failed"}, paramLabel = "WHY", description = "Tell"
+      + " update_engine that boot-complete.target was not reached, and what failed: the first"
+      + " boot of a new partition falls back. Run by turnout-boot-complete.service.")
+  String bootFailed;
+
   @Option(names = {"-root", "--root"}, hidden = true)
   String root = "/";
 
@@ -150,7 +160,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
       System.err.println("update_engine_client: -dry_run goes with -rollback");
       return 1;
     }
-    if (!(resetStatus || status || checkForUpdate || update || watch || rollback)) {
+    if (!(resetStatus || status || checkForUpdate || update || watch || rollback || bootComplete
+        || bootFailed != null)) {
       System.err.println(json ? "update_engine_client: -json goes with -status, -slots or"
           + " -extensions"
           : "update_engine_client: nothing to do; see -help");
@@ -168,6 +179,11 @@ public final class UpdateEngineClient implements Callable<Integer> {
       Manager m = bus.getRemoteObject(Manager.BUS_NAME, Manager.OBJECT_PATH, Manager.class);
       if (rollback) {
         return rollback(bus);
+      }
+      if (bootComplete || bootFailed != null) {
+        Engine e = bus.getRemoteObject(Manager.BUS_NAME, Manager.OBJECT_PATH, Engine.class);
+        e.BootComplete(bootComplete && bootFailed == null, bootFailed == null ? "" : bootFailed);
+        return 0;
       }
       if (resetStatus) {
         return resetStatus(m);

@@ -24,4 +24,10 @@ public interface Engine extends DBusInterface {
    * reason, in one line.
    */
   String Rollback(boolean dryRun);
+
+  /**
+   * What {@code turnout-boot-complete.service} says of this boot: {@code boot-complete.target}
+   * was reached (the booted slot may be marked good), or not, with what failed. Root only.
+   */
+  void BootComplete(boolean reached, String detail);
 }

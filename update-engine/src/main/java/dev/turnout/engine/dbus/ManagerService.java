@@ -1,6 +1,7 @@
 package dev.turnout.engine.dbus;
 
 import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.boot.BootGate;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.payload.ErrorCode;
@@ -69,11 +70,13 @@ public final class ManagerService implements Manager, Engine, StatusListener {
   private final DBusConnection connection;
   private final Authorizer authorizer;
   private final LongSupplier nanoTime;
+  private final BootGate gate;
   private volatile long lastCallNanos;
 
   /** @param nanoTime the monotonic clock that stamps each method call (for the idle exit) */
-  public ManagerService(UpdateAttempter attempter, DBusConnection connection,
+  public ManagerService(UpdateAttempter attempter, BootGate gate, DBusConnection connection,
       Set<Long> allowedUids, LongSupplier nanoTime) {
+    this.gate = gate;
     this.nanoTime = nanoTime;
     this.lastCallNanos = nanoTime.getAsLong();
     this.attempter = attempter;
@@ -122,6 +125,26 @@ public final class ManagerService implements Manager, Engine, StatusListener {
   public String GetLastAttempt() {
     lastCallNanos = nanoTime.getAsLong();
     return lastAttemptJson(attempter.lastOutcome(), attempter.lastError());
+  }
+
+  @Override
+  public void BootComplete(boolean reached, String detail) {
+    lastCallNanos = nanoTime.getAsLong();
+    authorizer.check("BootComplete", sender());
+    if (reached) {
+      gate.passed();
+    } else {
+      gate.failed(detail.isBlank() ? "boot-complete.target was not reached"
+          : oneLine(detail));
+    }
+  }
+
+  /** What a caller says, kept to one printable line of bounded length. */
+  private static String oneLine(String s) {
+    StringBuilder b = new StringBuilder();
+    s.codePoints().limit(1000).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' '
+        : c));
+    return b.toString().strip();
   }
 
   @Override

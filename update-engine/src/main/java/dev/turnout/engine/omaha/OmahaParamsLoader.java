@@ -65,6 +65,24 @@ public final class OmahaParamsLoader {
   }
 
   /**
+   * {@code HEALTH_TIMEOUT_SEC} from update.conf: how long a boot may take to reach
+   * {@code boot-complete.target} before it counts as failed; 600 when unset or not a number,
+   * kept within 30 s..1 day.
+   */
+  public long healthTimeoutSeconds() throws IOException {
+    String v = setting("HEALTH_TIMEOUT_SEC");
+    if (v.isEmpty()) {
+      return 600;
+    }
+    try {
+      return Math.max(30, Math.min(86_400, Long.parseLong(v)));
+    } catch (NumberFormatException e) {
+      warnOnce(paths.updateConf() + ": HEALTH_TIMEOUT_SEC=" + v + " is not a number; using 600");
+      return 600;
+    }
+  }
+
+  /**
    * A Turnout setting of update.conf ({@code EXTENSIONS_BASE_URL}, {@code OPTIONAL_EXTENSIONS}):
    * from {@code /etc/flatcar/update.conf}, else {@code /usr/share/flatcar/update.conf}; empty
    * when neither sets it. Read afresh on each call, as the rest of the configuration.

@@ -38,6 +38,12 @@ public final class PrefKeys {
   public static final String SLOT_VERSIONS = "turnout-slot-versions";
   /** The version a rollback by hand left, until the check after its reboot reports it. */
   public static final String ROLLBACK_FROM = "turnout-rollback-from";
+  /** {@code <boot ID> <unix seconds>}: when the daemon began waiting for this boot's health. */
+  public static final String HEALTH_WAIT = "turnout-health-wait";
+  /** The boot that reached boot-complete.target. */
+  public static final String HEALTH_PASSED_BOOT_ID = "turnout-health-passed-boot-id";
+  /** The boot that failed its health gate and fell back; falling back is once per boot. */
+  public static final String FELL_BACK_BOOT_ID = "turnout-fell-back-boot-id";
   /** The boot whose partition was marked good; marking is once per boot. */
   public static final String MARKED_GOOD_BOOT_ID = "turnout-marked-good-boot-id";
   /** The rollback guard: which version failed to come up, how often, and when last. */

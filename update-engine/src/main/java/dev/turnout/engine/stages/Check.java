@@ -16,21 +16,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The update check: lets the booted slot be marked good first (as update_engine forces it before
- * the first check), tells the record a check is going out (which reports a rollback, see
+ * the first check) and goes no further while it is not (error 36: the other slot is then the only
+ * one known good), tells the record a check is going out (which reports a rollback, see
  * {@link AttemptRecord#checking}), posts the request exactly as update_engine 0.4.10 writes it,
- * and records the response. {@code noupdate} ends
- * the attempt; an error answer fails it with the HTTP status or the parse error's code.
+ * and records the response. {@code noupdate} ends the attempt; an error answer fails it with the
+ * HTTP status or the parse error's code.
  */
 public final class Check implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(Check.class);
 
   private final OmahaClient omaha;
   private final AttemptRecord record;
-  private final Runnable beforeCheck;
+  private final java.util.function.Supplier<java.util.Optional<String>> beforeCheck;
   private final Clock clock;
 
-  /** @param beforeCheck runs before the request is sent (marking the booted slot good) */
-  public Check(OmahaClient omaha, AttemptRecord record, Runnable beforeCheck, Clock clock) {
+  /**
+   * @param beforeCheck runs before the request is sent (marking the booted slot good); says why
+   *     no update may be written now, if so (the booted slot is not known good)
+   */
+  public Check(OmahaClient omaha, AttemptRecord record,
+      java.util.function.Supplier<java.util.Optional<String>> beforeCheck, Clock clock) {
     this.omaha = omaha;
     this.record = record;
     this.beforeCheck = beforeCheck;
@@ -45,7 +50,12 @@ public final class Check implements Stage {
   @Override
   public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     OmahaParams p = plan.params();
-    beforeCheck.run();
+    java.util.Optional<String> notReady = beforeCheck.get();
+    if (notReady.isPresent()) {
+      // Before the request: a check now would spend the previous-version report on a boot that
+      // may yet fall back.
+      throw new UpdateException(ErrorCode.OMAHA_UPDATE_DEFERRED_PER_POLICY, notReady.get(), null);
+    }
     OmahaResponse response;
     try {
       String previous = record.checking(p.version(), p.bootId()).orElse(null);

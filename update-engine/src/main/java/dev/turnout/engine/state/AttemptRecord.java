@@ -108,6 +108,30 @@ public interface AttemptRecord {
    */
   void rollingBack(RollingBack rollback) throws IOException;
 
+  /**
+   * The booted slot, new and on its first boot, failed its health gate: the engine falls back.
+   * Kept as the last error ({@code outcome}); reported after the reboot as a rollback from
+   * {@code runningVersion} (as {@link #rollingBack} does), which the rollback guard then holds
+   * back; and once per boot: {@link #fellBack} says so for {@code bootId}.
+   */
+  void fallingBack(String runningVersion, String toVersion, long checkedAt, String bootId,
+      AttemptOutcome outcome) throws IOException;
+
+  /** Whether this boot fell back already. */
+  boolean fellBack(String bootId);
+
+  /**
+   * When the daemon began waiting for boot {@code bootId}'s health: the first call in a boot
+   * keeps {@code now}; later ones (a restarted daemon) return what was kept.
+   */
+  long healthWaitSince(String bootId, long now);
+
+  /** Boot {@code bootId} reached {@code boot-complete.target} (kept for a restarted daemon). */
+  void healthPassed(String bootId, boolean passed) throws IOException;
+
+  /** Whether boot {@code bootId} reached {@code boot-complete.target}, as kept. */
+  boolean healthPassed(String bootId);
+
   /** The version Turnout last wrote to or ran from the slot labelled {@code label}, if known. */
   Optional<String> slotVersion(String label);
 

@@ -145,6 +145,59 @@ public final class PrefsAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public void fallingBack(String runningVersion, String toVersion, long checkedAt, String bootId,
+      AttemptOutcome outcome) throws IOException {
+    status.saveLastError(outcome);
+    rollingBack(new RollingBack(runningVersion, toVersion, checkedAt, bootId));
+    prefs.setString(PrefKeys.FELL_BACK_BOOT_ID, bootId);
+  }
+
+  @Override
+  public boolean fellBack(String bootId) {
+    try {
+      return !bootId.isEmpty()
+          && bootId.equals(prefs.getString(PrefKeys.FELL_BACK_BOOT_ID).orElse(""));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void healthPassed(String bootId, boolean passed) throws IOException {
+    if (passed && !bootId.isEmpty()) {
+      prefs.setString(PrefKeys.HEALTH_PASSED_BOOT_ID, bootId);
+    }
+  }
+
+  @Override
+  public boolean healthPassed(String bootId) {
+    try {
+      return !bootId.isEmpty()
+          && bootId.equals(prefs.getString(PrefKeys.HEALTH_PASSED_BOOT_ID).orElse(""));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public long healthWaitSince(String bootId, long now) {
+    try {
+      String[] kept = prefs.getString(PrefKeys.HEALTH_WAIT).orElse("").trim().split(" ");
+      if (kept.length == 2 && kept[0].equals(bootId) && !bootId.isEmpty()
+          && kept[1].matches("\\d{1,18}")) {
+        long since = Long.parseLong(kept[1]);
+        if (since <= now) {
+          return since;
+        }
+      }
+      prefs.setString(PrefKeys.HEALTH_WAIT, bootId + " " + now);
+    } catch (IOException e) {
+      LOG.warn("cannot keep when this boot's health wait began: {}", e.getMessage());
+    }
+    return now;
+  }
+
+  @Override
   public Optional<String> slotVersion(String label) {
     try {
       for (String line : prefs.getString(PrefKeys.SLOT_VERSIONS).orElse("").split("\n")) {

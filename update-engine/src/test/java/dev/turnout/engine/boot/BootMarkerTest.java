@@ -28,7 +28,8 @@ class BootMarkerTest {
 
   private BootMarker marker() throws Exception {
     return new BootMarker(node.paths, new dev.turnout.engine.fakes.FakeBootSlots(
-        node.disks.slot(4)), node.disks, node.hooks, node.record);
+        node.disks.slot(4)), node.disks, node.hooks, node.record,
+        new BootGate(node.paths, node.record, node.clock, java.time.Duration.ofMinutes(10)));
   }
 
   private void bootId(String id) throws Exception {
@@ -75,7 +76,8 @@ class BootMarkerTest {
     dev.turnout.engine.fakes.FakeBootSlots slots = new dev.turnout.engine.fakes.FakeBootSlots(
         node.disks.slot(4));
     slots.failing(new KernelBootSlots.UntrustedBootSlotException("priority is 0"));
-    BootMarker m = new BootMarker(node.paths, slots, node.disks, node.hooks, node.record);
+    BootMarker m = new BootMarker(node.paths, slots, node.disks, node.hooks, node.record,
+        new BootGate(node.paths, node.record, node.clock, java.time.Duration.ofMinutes(10)));
     assertThat(m.markNow()).isFalse();
     assertThat(m.markNow()).as("tried again, not given up").isFalse();
     assertThat(slots.finds).isEqualTo(2);

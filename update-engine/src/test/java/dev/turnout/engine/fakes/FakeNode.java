@@ -2,6 +2,7 @@ package dev.turnout.engine.fakes;
 
 import dev.turnout.engine.attempt.Stages;
 import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.boot.BootGate;
 import dev.turnout.engine.boot.BootMarker;
 import dev.turnout.engine.boot.Rollback;
 import dev.turnout.engine.extensions.ExtensionLedger;
@@ -54,6 +55,10 @@ public final class FakeNode {
   public DownloadAndApply.Tuning tuning = new DownloadAndApply.Tuning(3, Duration.ofSeconds(20),
       Duration.ZERO, 1);
   public int marks;
+  /** Reboots asked for (logind's, in the daemon). */
+  public volatile int reboots;
+  /** This node's health gate: off unless the test makes systemd run the node. */
+  public BootGate gate;
 
   public FakeNode(Path dir) throws IOException {
     paths = new SystemPaths(dir.resolve("root"));
@@ -88,7 +93,10 @@ public final class FakeNode {
   /** The stages over this node's fakes, with {@code record} (this node's, or a recording one). */
   public Stages stages(AttemptRecord withRecord) {
     return Stages.assemble(new Stages.Parts(paths, params, omahaClient(), withRecord,
-        () -> marks++, slots, disks, source, keys, tuning, hooks, extensionStore,
+        () -> {
+          marks++;
+          return Optional.empty();
+        }, slots, disks, source, keys, tuning, hooks, extensionStore,
         new ExtensionLedger(prefs), clock, timers));
   }
 
@@ -102,11 +110,22 @@ public final class FakeNode {
 
   public UpdateAttempter attempter(Stages stages, AttemptRecord withRecord) {
     return new UpdateAttempter(stages, new UpdateAttempter.Parts(paths, params, omahaClient(),
-        withRecord, clock, () -> source.bytesServed, new Rollback(paths, slots, disks)));
+        withRecord, clock, () -> source.bytesServed, new Rollback(paths, slots, disks),
+        () -> reboots++));
   }
 
   public BootMarker bootMarker() {
-    return new BootMarker(paths, slots, disks, hooks, record);
+    if (gate == null) {
+      gate = new BootGate(paths, record, clock, java.time.Duration.ofMinutes(10));
+    }
+    return new BootMarker(paths, slots, disks, hooks, record, gate);
+  }
+
+  /** systemd runs this node, with Turnout's health-gate unit installed. */
+  public FakeNode withSystemd() throws IOException {
+    Files.createDirectories(paths.resolve("/run/systemd/system"));
+    write("/usr/lib/systemd/system/" + BootGate.UNIT, "[Service]\n");
+    return this;
   }
 
   /**

@@ -110,6 +110,34 @@ public final class RecordingAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public void fallingBack(String runningVersion, String toVersion, long checkedAt, String bootId,
+      AttemptOutcome outcome) throws IOException {
+    note("fallingBack from " + runningVersion + " to " + toVersion);
+    inner.fallingBack(runningVersion, toVersion, checkedAt, bootId, outcome);
+  }
+
+  @Override
+  public boolean fellBack(String bootId) {
+    return inner.fellBack(bootId);
+  }
+
+  @Override
+  public void healthPassed(String bootId, boolean passed) throws IOException {
+    note("healthPassed");
+    inner.healthPassed(bootId, passed);
+  }
+
+  @Override
+  public boolean healthPassed(String bootId) {
+    return inner.healthPassed(bootId);
+  }
+
+  @Override
+  public long healthWaitSince(String bootId, long now) {
+    return inner.healthWaitSince(bootId, now);
+  }
+
+  @Override
   public Optional<String> slotVersion(String label) {
     return inner.slotVersion(label);
   }

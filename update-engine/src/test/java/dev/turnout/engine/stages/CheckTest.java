@@ -24,7 +24,10 @@ class CheckTest {
   @BeforeEach
   void setUp() throws Exception {
     node = new FakeNode(dir);
-    check = new Check(node.omahaClient(), node.record, () -> node.marks++, node.clock);
+    check = new Check(node.omahaClient(), node.record, () -> {
+      node.marks++;
+      return java.util.Optional.empty();
+    }, node.clock);
     configured = InstallPlan.start(true, 0).withParams(node.params.load());
   }
 
