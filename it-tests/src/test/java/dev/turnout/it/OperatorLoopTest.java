@@ -195,6 +195,53 @@ class OperatorLoopTest extends RigTest {
   }
 
   @Test
+  void aNewerReleaseReplacesTheStagedOneAndAKillOnTheWayLeavesTheGoodSlotBooting()
+      throws Exception {
+    serve("3900.0.0", 0);
+    Proc first = daemon("first", 3600);
+    assertThat(client("-update").exit()).isZero();
+    assertThat(machine.entry(4).attributes().raw()).isEqualTo(0x0012000000000000L);
+    long tableA = machine.entry(3).attributes().raw();
+
+    // The server moves on to 3901.0.0 (slowly, to be caught in the middle): the waiting node
+    // checks again, gives up 3900.0.0 and writes 3901.0.0 into USR-B.
+    Release newer = serve("3901.0.0", 400_000);
+    assertThat(client("-check_for_update").exit()).isZero();
+    first.await(LONG, "the re-stage", l -> l.contains("re-staging: 3901.0.0 replaces 3900.0.0,"
+        + " staged in USR-B"));
+    awaitCheckpoint();
+    first.kill();
+    started.remove(first);
+    // A power cut now: nothing is staged, the reboot would boot USR-A, untouched.
+    assertThat(machine.path("/run/update_engine_autoupdate_completed")).doesNotExist();
+    assertThat(machine.entry(4).attributes().priority()).as("USR-B out of the rotation").isZero();
+    assertThat(machine.entry(3).attributes().raw()).isEqualTo(tableA);
+    assertThat(machine.usrAUntouched()).isTrue();
+    assertThat(cgptNext()).isEqualTo(Machine.USR_A.toString());
+
+    // Started again, the daemon says nothing is staged and resumes 3901.0.0 on the next check.
+    Proc second = daemon("second", 3600);
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_IDLE\n");
+    assertThat(client("-update").exit()).isZero();
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n"
+        + "NEW_VERSION=3901.0.0\n");
+    assertThat(lab.log().entries().stream().anyMatch(n -> n.path("range").asText()
+        .matches("bytes=[1-9]\\d*-"))).as("resumed").isTrue();
+    assertThat(machine.usrB(newer.image.length)).isEqualTo(newer.image);
+    assertThat(machine.entry(4).attributes().raw()).isEqualTo(0x0012000000000000L);
+    assertThat(machine.usrAUntouched()).isTrue();
+    assertThat(Files.readAllLines(machine.path("/run/update-engine/status")))
+        .contains("STAGED_VERSION=3901.0.0");
+    // Killed while it waits: started again, it still says 3901.0.0 is staged.
+    second.kill();
+    started.remove(second);
+    daemon("third", 3600);
+    assertThat(client("-status").out()).contains("CURRENT_OP=UPDATE_STATUS_UPDATED_NEED_REBOOT\n"
+        + "NEW_VERSION=3901.0.0\n");
+    assertThat(cgptNext()).isEqualTo(Machine.USR_B.toString());
+  }
+
+  @Test
   void monitoringSeesTheStatusTheErrorsAndTheSlots() throws Exception {
     serve("3900.0.0", 0);
     Path prom = machine.path("/var/lib/node_exporter/textfile_collector/turnout.prom");

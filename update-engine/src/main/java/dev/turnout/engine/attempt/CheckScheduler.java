@@ -1,7 +1,6 @@
 package dev.turnout.engine.attempt;
 
 import dev.turnout.engine.state.AttemptRecord;
-import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Timers;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,11 +137,7 @@ public final class CheckScheduler {
     synchronized (this) {
       pending = null;
     }
-    boolean waitingForReboot = attempter.status().operation() == UpdateStatus.UPDATED_NEED_REBOOT;
-    attempter.attemptUpdate(false);
-    if (waitingForReboot) {
-      attemptEnded(AttemptEnded.PING); // a ping ends no attempt; schedule the next one now
-    }
+    attempter.attemptUpdate(false); // an attempt, a re-staging one, or a ping: each ends here
   }
 
   /**

@@ -79,11 +79,15 @@ public final class UpdateAttempter implements AutoCloseable {
   private volatile AttemptOutcome lastOutcome = AttemptOutcome.NONE;
   private volatile AttemptOutcome lastError = AttemptOutcome.NONE;
   private long attempts;
+  /** Whether the current re-staging attempt gave up the staged update (worker thread only). */
+  private boolean unstaged;
+  private final Stage markTargetUnbootable;
   /** The running byte count when the current attempt started (worker thread only). */
   private long bytesAtStart;
 
   public UpdateAttempter(Stages s, Parts parts) {
     this.parts = parts;
+    this.markTargetUnbootable = s.markTargetUnbootable();
     this.pipeline = List.of(
         new Step(CHECKING_FOR_UPDATE, s.configure()),
         new Step(CHECKING_FOR_UPDATE, s.check()),
@@ -151,15 +155,8 @@ public final class UpdateAttempter implements AutoCloseable {
   private void finish(AttemptOutcome o, EngineStatus end, InstallPlan plan, int httpStatus) {
     parts.record().ended(o, parts.downloadedBytes().getAsLong() - bytesAtStart);
     OmahaResponse r = plan.response();
-    AttemptEnded e = new AttemptEnded(o, httpStatus, r != null,
-        r != null ? r.pollInterval() : java.util.OptionalInt.empty());
-    for (Consumer<AttemptEnded> l : endListeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException x) {
-        LOG.warn("an end-of-attempt listener failed: {}", x.toString());
-      }
-    }
+    tell(new AttemptEnded(o, httpStatus, r != null,
+        r != null ? r.pollInterval() : java.util.OptionalInt.empty()));
     board.set(end);
   }
 
@@ -171,17 +168,66 @@ public final class UpdateAttempter implements AutoCloseable {
    * @return whether a check or ping was started
    */
   public boolean attemptUpdate(boolean interactive) {
-    if (!interactive && board.get().operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-      return submit(this::ping);
+    EngineStatus s = board.get();
+    if (s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
+      if (!restages()) {
+        return !interactive && submit(this::ping);
+      }
+      // Re-staging (Flatcar#565): the check goes on while the staged update awaits its reboot.
+      InstallPlan.Staged staged = new InstallPlan.Staged(s.newVersion(), s.newSize());
+      if (!board.transition(UpdateStatus.UPDATED_NEED_REBOOT, x -> x.with(CHECKING_FOR_UPDATE))) {
+        return false;
+      }
+      if (!submit(() -> run(InstallPlan.restage(interactive, s.lastCheckedTime(), staged)))) {
+        board.set(s);
+        return false;
+      }
+      return true;
     }
-    if (!board.transition(UpdateStatus.IDLE, s -> s.with(CHECKING_FOR_UPDATE))) {
+    if (!board.transition(UpdateStatus.IDLE, x -> x.with(CHECKING_FOR_UPDATE))) {
       return false;
     }
-    if (!submit(() -> run(interactive))) {
+    if (!submit(() -> run(InstallPlan.start(interactive, board.get().lastCheckedTime())))) {
       board.set(EngineStatus.idle(board.get().lastCheckedTime()));
       return false;
     }
     return true;
+  }
+
+  /**
+   * Whether an update awaiting its reboot may be replaced by a newer one: unless
+   * {@code RESTAGE=false} (Flatcar's behaviour: only pings until the reboot), and never over the
+   * slot a rollback or fall back awaits its reboot into.
+   */
+  private boolean restages() {
+    try {
+      if ("false".equalsIgnoreCase(parts.params().setting("RESTAGE"))) {
+        return false;
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot read RESTAGE: {}", e.getMessage());
+      return false;
+    }
+    return !parts.record().rollbackAwaitsReboot(parts.paths().bootId());
+  }
+
+  /** The status of the update staged when a re-staging attempt began. */
+  private static EngineStatus staged(InstallPlan plan, long checkedAt) {
+    return new EngineStatus(checkedAt, 0.0, UpdateStatus.UPDATED_NEED_REBOOT,
+        plan.restaging().version(), plan.restaging().size());
+  }
+
+  /**
+   * A re-staging attempt found a newer release: the staged one is given up before its slot is
+   * touched. The traces saying a reboot is wanted go first, so a crash from here on leaves a node
+   * that boots its current slot and says nothing is staged.
+   */
+  private void unstage(InstallPlan plan) throws IOException {
+    Files.deleteIfExists(parts.paths().updateCompletedMarker());
+    Files.deleteIfExists(parts.paths().resolve("/run/reboot-required"));
+    unstaged = true;
+    LOG.info("re-staging: {} replaces {}, staged in {}", plan.response().version(),
+        plan.restaging().version(), plan.slot().target().label());
   }
 
   private boolean submit(Runnable r) {
@@ -351,13 +397,17 @@ public final class UpdateAttempter implements AutoCloseable {
   }
 
   /** One attempt: the pipeline, in its safety order. */
-  private void run(boolean interactive) {
+  private void run(InstallPlan start) {
     bytesAtStart = parts.downloadedBytes().getAsLong();
-    InstallPlan plan = InstallPlan.start(interactive, board.get().lastCheckedTime());
+    unstaged = false;
+    InstallPlan plan = start;
     Stage stage = null;
     try {
       for (Step step : pipeline) {
         stage = step.stage();
+        if (stage == markTargetUnbootable && plan.restaging() != null) {
+          unstage(plan);
+        }
         enter(step.status(), plan);
         current = plan;
         LOG.info("{}", stage.describe(plan));
@@ -366,7 +416,8 @@ public final class UpdateAttempter implements AutoCloseable {
         if (plan.ended()) {
           finish(outcome(plan.response() == null ? AttemptOutcome.Result.CHECKS_DISABLED
               : AttemptOutcome.Result.NO_UPDATE, null, 0, plan.endReason()),
-              EngineStatus.idle(plan.checkedAt()), plan, 0);
+              plan.restaging() != null ? staged(plan, plan.checkedAt())
+                  : EngineStatus.idle(plan.checkedAt()), plan, 0);
           return;
         }
       }
@@ -412,7 +463,7 @@ public final class UpdateAttempter implements AutoCloseable {
           "abandoned, the daemon is stopping: " + e.getMessage());
       parts.record().abandoned(o);
       parts.record().ended(o, parts.downloadedBytes().getAsLong() - bytesAtStart);
-      board.set(EngineStatus.idle(board.get().lastCheckedTime()));
+      board.set(afterFailure(plan));
       return;
     }
     LOG.error("update failed with error {}: {}", e.wireCode(), e.getMessage());
@@ -423,7 +474,14 @@ public final class UpdateAttempter implements AutoCloseable {
     if (plan.params() != null) {
       sendEvent(plan, OmahaEvent.error(e.wireCode() | errorFlags(plan)));
     }
-    finish(o, EngineStatus.idle(board.get().lastCheckedTime()), plan, e.httpStatus().orElse(0));
+    finish(o, afterFailure(plan), plan, e.httpStatus().orElse(0));
+  }
+
+  /** IDLE, or for a re-staging attempt that did not touch the target, the staged update. */
+  private EngineStatus afterFailure(InstallPlan plan) {
+    long checked = board.get().lastCheckedTime();
+    return plan.restaging() != null && !unstaged ? staged(plan, checked)
+        : EngineStatus.idle(checked);
   }
 
   private static String describe(Stage stage, InstallPlan plan) {
@@ -481,7 +539,10 @@ public final class UpdateAttempter implements AutoCloseable {
     }
   }
 
-  /** In UPDATED_NEED_REBOOT a scheduled check only tells the server this machine is alive. */
+  /**
+   * In UPDATED_NEED_REBOOT without re-staging, a scheduled check only tells the server this
+   * machine is alive; the end listeners hear of it as of an attempt (the next one is planned).
+   */
   private void ping() {
     try {
       OmahaParams p = parts.params().load();
@@ -490,6 +551,17 @@ public final class UpdateAttempter implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("ping failed: {}", e.getMessage());
+    }
+    tell(AttemptEnded.PING);
+  }
+
+  private void tell(AttemptEnded e) {
+    for (Consumer<AttemptEnded> l : endListeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException x) {
+        LOG.warn("an end-of-attempt listener failed: {}", x.toString());
+      }
     }
   }
 

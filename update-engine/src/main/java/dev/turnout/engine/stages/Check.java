@@ -6,6 +6,7 @@ import dev.turnout.engine.omaha.OmahaException;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaRequest;
 import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.omaha.ReleaseVersions;
 import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.payload.ErrorCode;
@@ -74,6 +75,12 @@ public final class Check implements Stage {
         clock.instant().getEpochSecond());
     if (!response.updateAvailable()) {
       LOG.info("No update.");
+      return checked.end();
+    }
+    InstallPlan.Staged staged = plan.restaging();
+    if (staged != null && !ReleaseVersions.newer(response.version(), staged.version())) {
+      LOG.info("{} is staged already and the server offers {}: nothing newer", staged.version(),
+          response.version());
       return checked.end();
     }
     return checked;

@@ -117,6 +117,9 @@ public interface AttemptRecord {
   void fallingBack(String runningVersion, String toVersion, long checkedAt, String bootId,
       AttemptOutcome outcome) throws IOException;
 
+  /** Whether a rollback (by hand, or a fall back) in boot {@code bootId} awaits its reboot. */
+  boolean rollbackAwaitsReboot(String bootId);
+
   /** Whether this boot fell back already. */
   boolean fellBack(String bootId);
 

@@ -153,6 +153,16 @@ public final class PrefsAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public boolean rollbackAwaitsReboot(String bootId) {
+    try {
+      return !prefs.getString(PrefKeys.ROLLBACK_FROM).orElse("").isEmpty()
+          && (bootId.isEmpty() || installedIn(bootId));
+    } catch (IOException e) {
+      return true; // when in doubt, nothing is written over the slot to come back to
+    }
+  }
+
+  @Override
   public boolean fellBack(String bootId) {
     try {
       return !bootId.isEmpty()

@@ -238,7 +238,9 @@ class UpdateAttempterTest {
   }
 
   @Test
-  void awaitingRebootAScheduledCheckOnlyPingsAndResetStatusUndoesIt() throws Exception {
+  void withRestageFalseAwaitingRebootAScheduledCheckOnlyPingsAndResetStatusUndoesIt()
+      throws Exception {
+    node.write("/etc/flatcar/update.conf", "SERVER=" + FakeNode.SERVER + "\nRESTAGE=false\n");
     Files.createDirectories(node.paths.updateCompletedMarker().getParent());
     Files.createFile(node.paths.updateCompletedMarker());
     start(node.stages());

@@ -15,6 +15,8 @@ public final class FakePayloadSource implements PayloadSource {
   public record Request(String url, long from, long end) {}
 
   private final byte[] payload;
+  /** Other payloads, served for URLs containing their key. */
+  private final java.util.Map<String, byte[]> others = new java.util.LinkedHashMap<>();
   public final List<Request> requests = new ArrayList<>();
   private final List<Long> cuts = new ArrayList<>();
   private int refusals;
@@ -22,6 +24,12 @@ public final class FakePayloadSource implements PayloadSource {
 
   public FakePayloadSource(byte[] payload) {
     this.payload = payload.clone();
+  }
+
+  /** Serves {@code other} for URLs that contain {@code urlPart}, {@code payload} for the rest. */
+  public synchronized FakePayloadSource also(String urlPart, byte[] other) {
+    others.put(urlPart, other.clone());
+    return this;
   }
 
   /** The next transfer ends after {@code bytes} bytes (as a dropped connection would). */
@@ -42,6 +50,12 @@ public final class FakePayloadSource implements PayloadSource {
     if (refusals > 0) {
       refusals--;
       throw new java.net.ConnectException("connection refused (fake)");
+    }
+    byte[] payload = this.payload;
+    for (var e : others.entrySet()) {
+      if (url.contains(e.getKey())) {
+        payload = e.getValue();
+      }
     }
     int stop = end < 0 ? payload.length : (int) Math.min(end, payload.length);
     int length = Math.max(0, stop - (int) from);

@@ -117,6 +117,11 @@ public final class RecordingAttemptRecord implements AttemptRecord {
   }
 
   @Override
+  public boolean rollbackAwaitsReboot(String bootId) {
+    return inner.rollbackAwaitsReboot(bootId);
+  }
+
+  @Override
   public boolean fellBack(String bootId) {
     return inner.fellBack(bootId);
   }
