@@ -89,22 +89,7 @@ class OperatorLoopTest extends RigTest {
   /** logind on the test bus, recording each reboot asked of it. */
   private java.util.List<Boolean> logind() throws Exception {
     java.util.List<Boolean> reboots = new java.util.concurrent.CopyOnWriteArrayList<>();
-    org.freedesktop.dbus.connections.impl.DBusConnection conn =
-        org.freedesktop.dbus.connections.impl.DBusConnectionBuilder.forAddress(bus.address)
-            .build();
-    conn.exportObject(dev.turnout.reboot.Login1.OBJECT_PATH, new dev.turnout.reboot.Login1() {
-      @Override
-      public void Reboot(boolean interactive) {
-        reboots.add(interactive);
-      }
-
-      @Override
-      public String getObjectPath() {
-        return OBJECT_PATH;
-      }
-    });
-    conn.requestBusName(dev.turnout.reboot.Login1.BUS_NAME);
-    started.add((AutoCloseable) conn::disconnect);
+    started.add(RebootStandIns.logind(bus.address, reboots));
     return reboots;
   }
 

@@ -36,7 +36,18 @@ final class RebootStandIns implements AutoCloseable {
       }
     });
     conn.requestBusName(Manager.BUS_NAME);
-    conn.exportObject(Login1.OBJECT_PATH, new Login1() {
+    logind(conn, reboots);
+  }
+
+  /** logind alone on {@code busAddress}, adding each reboot asked of it to {@code reboots}. */
+  static AutoCloseable logind(String busAddress, List<Boolean> reboots) throws Exception {
+    DBusConnection c = DBusConnectionBuilder.forAddress(busAddress).build();
+    logind(c, reboots);
+    return c::disconnect;
+  }
+
+  private static void logind(DBusConnection c, List<Boolean> reboots) throws Exception {
+    c.exportObject(Login1.OBJECT_PATH, new Login1() {
       @Override
       public void Reboot(boolean interactive) {
         reboots.add(interactive);
@@ -47,7 +58,7 @@ final class RebootStandIns implements AutoCloseable {
         return OBJECT_PATH;
       }
     });
-    conn.requestBusName(Login1.BUS_NAME);
+    c.requestBusName(Login1.BUS_NAME);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.turnout.engine.attempt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.engine.fakes.Attempts;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.RecordingAttemptRecord;
 import dev.turnout.engine.fakes.TestRelease;
@@ -9,8 +10,6 @@ import dev.turnout.engine.omaha.OmahaException;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateStatus;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,15 +42,7 @@ class AttemptTransitionsTest {
     if (attempter == null) {
       attempter = node.attempter(node.stages(record), record);
     }
-    CountDownLatch ended = new CountDownLatch(1);
-    attempter.addListener(s -> {
-      if (s.operation() == UpdateStatus.IDLE || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-        ended.countDown();
-      }
-    });
-    assertThat(attempter.attemptUpdate(true)).isTrue();
-    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the attempt ended").isTrue();
-    return attempter.status();
+    return Attempts.run(attempter, true);
   }
 
   @Test

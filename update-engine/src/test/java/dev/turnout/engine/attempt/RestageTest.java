@@ -2,6 +2,7 @@ package dev.turnout.engine.attempt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.engine.fakes.Attempts;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.RecordingAttemptRecord;
 import dev.turnout.engine.fakes.TestRelease;
@@ -11,8 +12,6 @@ import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.gpt.PartitionAttributes;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,12 +58,7 @@ class RestageTest {
 
   /** A check (scheduled unless {@code interactive}), waited for to its end. */
   private EngineStatus attempt(boolean interactive) throws Exception {
-    CountDownLatch ended = new CountDownLatch(1);
-    attempter.onEnded(e -> ended.countDown());
-    assertThat(attempter.attemptUpdate(interactive)).isTrue();
-    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the attempt ended").isTrue();
-    Thread.sleep(50); // the final status is set just after the end listeners
-    return attempter.status();
+    return Attempts.run(attempter, interactive);
   }
 
   private int transitionsBefore() {

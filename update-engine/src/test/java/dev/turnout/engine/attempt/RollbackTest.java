@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.engine.boot.Rollback;
+import dev.turnout.engine.fakes.Attempts;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.RecordingAttemptRecord;
 import dev.turnout.engine.fakes.TestRelease;
@@ -13,8 +14,6 @@ import dev.turnout.gpt.PartitionAttributes;
 import dev.turnout.gpt.PartitionSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,14 +82,8 @@ class RollbackTest {
   void anUpdateAwaitingItsRebootIsRefused() throws Exception {
     node.offer(new TestRelease(dir, "1.1.0", 8192));
     start();
-    CountDownLatch done = new CountDownLatch(1);
-    attempter.addListener(s -> {
-      if (s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-        done.countDown();
-      }
-    });
-    attempter.attemptUpdate(true);
-    assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Attempts.run(attempter, true).operation())
+        .isEqualTo(UpdateStatus.UPDATED_NEED_REBOOT);
     PartitionAttributes before = node.disks.entry(4).attributes();
     assertThatThrownBy(() -> attempter.rollback(false)).isInstanceOf(Rollback.Refused.class)
         .hasMessageStartingWith("an update to 1.1.0 awaits its reboot;");

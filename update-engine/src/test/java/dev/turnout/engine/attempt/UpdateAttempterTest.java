@@ -2,6 +2,7 @@ package dev.turnout.engine.attempt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.turnout.engine.fakes.Attempts;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.omaha.OmahaException;
@@ -55,15 +56,7 @@ class UpdateAttempterTest {
 
   /** Starts an interactive attempt and waits for it to end; returns the final status. */
   private EngineStatus attempt() throws Exception {
-    CountDownLatch ended = new CountDownLatch(1);
-    attempter.addListener(s -> {
-      if (s.operation() == UpdateStatus.IDLE || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-        ended.countDown();
-      }
-    });
-    assertThat(attempter.attemptUpdate(true)).isTrue();
-    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the attempt ended").isTrue();
-    return attempter.status();
+    return Attempts.run(attempter, true);
   }
 
   private List<UpdateStatus> operations() {

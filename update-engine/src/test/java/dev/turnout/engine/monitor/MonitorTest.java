@@ -3,19 +3,17 @@ package dev.turnout.engine.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.attempt.UpdateAttempter;
+import dev.turnout.engine.fakes.Attempts;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
-import dev.turnout.engine.status.UpdateStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,14 +56,7 @@ class MonitorTest {
   }
 
   private void attempt() throws Exception {
-    CountDownLatch ended = new CountDownLatch(1);
-    attempter.addListener(s -> {
-      if (s.operation() == UpdateStatus.IDLE || s.operation() == UpdateStatus.UPDATED_NEED_REBOOT) {
-        ended.countDown();
-      }
-    });
-    assertThat(attempter.attemptUpdate(true)).isTrue();
-    assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
+    Attempts.run(attempter, true);
   }
 
   @Test
