@@ -3,6 +3,8 @@
 #   tool:   short-lived commands: C1 only, serial GC, and a class-data-sharing archive made on the
 #           first run (beside the jar) so later starts are quicker.
 #   daemon: long-running: full JIT (payload decompression is hot), serial GC, a small heap.
+#   work:   a command that runs hot loops for seconds to minutes (payload apply, generate): the
+#           full JIT, serial GC, no archive (start-up is nothing beside the work).
 # TURNOUT_JAVA_OPTS replaces these defaults; TURNOUT_CDS=0 turns the archive off.
 launch() {
   local module=$1 jar=$2 main=$3 mode=$4
@@ -15,7 +17,9 @@ launch() {
     exit 1
   fi
   local opts
-  if [ "$mode" = daemon ]; then
+  if [ "$mode" = work ]; then
+    opts=${TURNOUT_JAVA_OPTS:--XX:+UseSerialGC -Xss512k}
+  elif [ "$mode" = daemon ]; then
     opts=${TURNOUT_JAVA_OPTS:--XX:+UseSerialGC -Xmx96m -Xss512k -XX:MaxMetaspaceSize=96m}
     # Few malloc arenas: each short-lived worker thread would otherwise grow a new one.
     export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
