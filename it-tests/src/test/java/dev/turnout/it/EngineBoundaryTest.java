@@ -28,6 +28,7 @@ class EngineBoundaryTest {
       "dev.turnout.engine.Daemon", "dev.turnout.engine.stages.DownloadAndApply",
       "dev.turnout.engine.http.HttpSettings", "dev.turnout.engine.attempt.UpdateAttempter",
       "dev.turnout.engine.status.EngineStatus", "dev.turnout.engine.status.UpdateStatus",
+      "dev.turnout.engine.status.ErrorCode",
       // the D-Bus interface, for the reboot coordinator and the tests
       "dev.turnout.engine.dbus.Manager",
       // what the reboot coordinator reads on the node: update.conf, prefs, the marking of a boot

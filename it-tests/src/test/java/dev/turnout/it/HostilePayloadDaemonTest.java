@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.Daemon;
 import dev.turnout.engine.status.UpdateStatus;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.payload.MutationCorpus;
 import dev.turnout.payload.PayloadFile;
 import dev.turnout.payload.proto.UpdateMetadata.DeltaArchiveManifest;
@@ -109,7 +109,8 @@ class HostilePayloadDaemonTest extends RigTest {
         assertThat(last).as(m.name()).startsWith("3/0:");
         int code = Integer.parseInt(last.substring(4)) & ((1 << 28) - 1); // without the flags
         assertThat(ErrorCode.of(code)).as("%s: error %d", m.name(), code).isPresent();
-        assertThat(ErrorCode.of(code).get()).as(m.name()).isIn(m.codes());
+        assertThat(ErrorCode.of(code).get()).as(m.name())
+            .isIn(m.codes().stream().map(ErrorCode::of).toList());
         assertThat(machine.entry(4).attributes().bootable()).as(m.name()).isFalse();
         Invariant.checkDisk(this, A_GOOD, release);
         served++;

@@ -24,7 +24,7 @@ import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.engine.system.Rebooter;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.gpt.GptEntry;
 import dev.turnout.gpt.Sysfs;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

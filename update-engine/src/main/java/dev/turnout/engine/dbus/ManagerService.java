@@ -4,7 +4,7 @@ import dev.turnout.engine.attempt.UpdateAttempter;
 import dev.turnout.engine.boot.BootGate;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.engine.status.StatusListener;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -6,7 +6,7 @@ import dev.turnout.engine.http.Redacted;
 import dev.turnout.engine.http.RedirectRefusedException;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Sleeper;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.payload.Keys;
 import dev.turnout.payload.PartitionVerifier;
 import dev.turnout.payload.PayloadConsumer;
@@ -297,7 +297,7 @@ public final class ExtensionFetcher {
         }
         PayloadResult r = c.finish();
         PartitionVerifier.truncateAndVerify(image, r.newPartitionSize(), r.newPartitionSha256(),
-            ErrorCode.EXTENSION_VERIFICATION_ERROR, "its image");
+            dev.turnout.payload.ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "its image");
         return r;
       }
     } catch (PayloadException x) {
@@ -307,7 +307,7 @@ public final class ExtensionFetcher {
   }
 
   /** The extension code for what the payload consumer found. */
-  static ErrorCode codeFor(ErrorCode payload) {
+  static ErrorCode codeFor(dev.turnout.payload.ErrorCode payload) {
     return switch (payload) {
       case DOWNLOAD_PAYLOAD_PUB_KEY_VERIFICATION_ERROR, DOWNLOAD_SIGNATURE_MISSING_IN_MANIFEST,
           DOWNLOAD_PAYLOAD_VERIFICATION_ERROR, SIGNED_DELTA_PAYLOAD_EXPECTED_ERROR,

@@ -2,7 +2,7 @@ package dev.turnout.engine.omaha;
 
 import dev.turnout.engine.http.Redacted;
 import dev.turnout.engine.http.RedirectRefusedException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -48,7 +48,7 @@ public record OmahaEvent(int type, int result, int errorCode) {
    */
   public static OmahaEvent extensionsLeftBehind() {
     return new OmahaEvent(TYPE_UNKNOWN, RESULT_ERROR,
-        dev.turnout.payload.ErrorCode.EXTENSIONS_LEFT_BEHIND.code);
+        dev.turnout.engine.status.ErrorCode.EXTENSIONS_LEFT_BEHIND.code);
   }
 
   /**

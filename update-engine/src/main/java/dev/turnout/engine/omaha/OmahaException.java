@@ -1,6 +1,6 @@
 package dev.turnout.engine.omaha;
 
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 
 /**

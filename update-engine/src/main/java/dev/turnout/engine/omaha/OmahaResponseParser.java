@@ -2,7 +2,7 @@ package dev.turnout.engine.omaha;
 
 import dev.turnout.engine.http.Redacted;
 
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

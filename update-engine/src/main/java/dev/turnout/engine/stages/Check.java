@@ -9,7 +9,7 @@ import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.omaha.ReleaseVersions;
 import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.time.Clock;
 import org.slf4j.Logger;

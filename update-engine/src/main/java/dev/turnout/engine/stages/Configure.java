@@ -3,7 +3,7 @@ package dev.turnout.engine.stages;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,7 +11,7 @@ import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Sleeper;
 import dev.turnout.payload.Checkpoint;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.payload.Keys;
 import dev.turnout.payload.PayloadConsumer;
 import dev.turnout.payload.PayloadConsumerBuilder;
@@ -120,7 +120,7 @@ public final class DownloadAndApply implements Stage {
         return done;
       }
     } catch (PayloadException e) {
-      throw new UpdateException(e.code(), e.reason(), e);
+      throw UpdateException.of(e);
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.DOWNLOAD_WRITE_ERROR, e.getMessage(), e);
     }

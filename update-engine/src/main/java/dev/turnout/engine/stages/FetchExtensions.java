@@ -10,7 +10,7 @@ import dev.turnout.engine.omaha.OmahaEvent;
 import dev.turnout.engine.omaha.OmahaParamsLoader;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.turnout.engine.stages;
 import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.GptDisk;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 
 /**

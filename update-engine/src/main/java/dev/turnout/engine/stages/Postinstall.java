@@ -5,7 +5,7 @@ import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.Hooks;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;

@@ -2,7 +2,7 @@ package dev.turnout.engine.stages;
 
 import dev.turnout.engine.boot.Disks;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.payload.PartitionVerifier;
 import dev.turnout.payload.PayloadException;
 import dev.turnout.payload.PayloadLimits;
@@ -34,9 +34,9 @@ public final class Verify implements Stage {
     PayloadResult r = plan.result();
     try (PayloadTarget t = disks.partition(plan.slot().disk(), plan.slot().target(), false)) {
       PartitionVerifier.verify(t, r.newPartitionSize(), r.newPartitionSha256(),
-          ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the written partition");
+          dev.turnout.payload.ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the written partition");
     } catch (PayloadException e) {
-      throw new UpdateException(e.code(), e.reason(), e);
+      throw UpdateException.of(e);
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR,
           "reading the partition back: " + e.getMessage(), e);
@@ -51,9 +51,9 @@ public final class Verify implements Stage {
     try (PayloadTarget k = PayloadTargets.growingFile(plan.kernelStaging(),
         PayloadLimits.DEFAULT.maxKernelSize())) {
       PartitionVerifier.truncateAndVerify(k, r.kernelSize(), r.kernelSha256(),
-          ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the new kernel");
+          dev.turnout.payload.ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the new kernel");
     } catch (PayloadException e) {
-      throw new UpdateException(e.code(), e.reason(), e);
+      throw UpdateException.of(e);
     } catch (IOException e) {
       throw new UpdateException(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, e.getMessage(), e);
     }

@@ -3,7 +3,7 @@ package dev.turnout.engine.state;
 import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.payload.Checkpoint;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -81,7 +81,7 @@ final class StatusStore {
   public AttemptOutcome loadLastError() {
     try {
       long code = prefs.getLong(PrefKeys.LAST_ERROR_CODE, -1, -1, Integer.MAX_VALUE);
-      var errorCode = dev.turnout.payload.ErrorCode.of((int) code);
+      var errorCode = dev.turnout.engine.status.ErrorCode.of((int) code);
       if (errorCode.isEmpty()) {
         return AttemptOutcome.NONE;
       }

@@ -1,6 +1,5 @@
 package dev.turnout.engine.status;
 
-import dev.turnout.payload.ErrorCode;
 
 /**
  * How an attempt ended, for {@code update_engine_client}: beyond what {@code GetStatus} carries,

@@ -1,6 +1,5 @@
 package dev.turnout.engine.status;
 
-import dev.turnout.payload.ErrorCode;
 import java.util.OptionalInt;
 
 /**
@@ -16,6 +15,11 @@ public class UpdateException extends Exception {
 
   public UpdateException(ErrorCode code, String message, Throwable cause) {
     this(code, -1, message, cause);
+  }
+
+  /** What a payload failed with, under the same code and reason. */
+  public static UpdateException of(dev.turnout.payload.PayloadException e) {
+    return new UpdateException(ErrorCode.of(e.code()), e.reason(), e);
   }
 
   private UpdateException(ErrorCode code, int httpStatus, String message, Throwable cause) {

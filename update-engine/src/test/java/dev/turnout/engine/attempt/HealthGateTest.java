@@ -10,7 +10,7 @@ import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.gpt.PartitionAttributes;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.gpt.PartitionAttributes;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.turnout.engine.fakes.FakeTimers;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -8,7 +8,7 @@ import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.omaha.OmahaParams;
 import dev.turnout.engine.stages.InstallPlan;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -18,7 +18,7 @@ import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.state.PrefsAttemptRecord;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.payload.Keys;
 import java.io.IOException;
 import java.nio.file.Files;

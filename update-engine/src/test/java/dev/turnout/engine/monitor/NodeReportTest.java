@@ -6,7 +6,7 @@ import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateStatus;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.turnout.engine.http.HttpClients;
 import dev.turnout.engine.http.HttpSettings;
 import dev.turnout.engine.http.OnDemandHttpClient;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.omaha.OmahaException;
 import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;

@@ -8,7 +8,7 @@ import dev.turnout.engine.fakes.FakePayloadSource;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.omaha.OmahaEvent;
 import dev.turnout.engine.status.UpdateException;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.turnout.engine.boot.BootSlot;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.gpt.PartitionAttributes;
-import dev.turnout.payload.ErrorCode;
+import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

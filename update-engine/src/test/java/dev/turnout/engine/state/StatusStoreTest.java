@@ -43,11 +43,11 @@ class StatusStoreTest {
         dev.turnout.engine.status.AttemptOutcome.NONE);
     new StatusStore(prefs).saveLastError(new dev.turnout.engine.status.AttemptOutcome(3,
         dev.turnout.engine.status.AttemptOutcome.Result.ERROR, 1_700_000_200L,
-        dev.turnout.payload.ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE, 2503,
+        dev.turnout.engine.status.ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE, 2503,
         "the update server answered 503"));
     var e = new StatusStore(prefs).loadLastError();
     assertThat(e.result()).isEqualTo(dev.turnout.engine.status.AttemptOutcome.Result.ERROR);
-    assertThat(e.code()).isEqualTo(dev.turnout.payload.ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE);
+    assertThat(e.code()).isEqualTo(dev.turnout.engine.status.ErrorCode.OMAHA_REQUEST_HTTP_RESPONSE_BASE);
     assertThat(e.wireCode()).isEqualTo(2503);
     assertThat(e.time()).isEqualTo(1_700_000_200L);
     assertThat(e.message()).isEqualTo("the update server answered 503");
