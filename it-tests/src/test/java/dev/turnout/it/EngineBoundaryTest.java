@@ -32,7 +32,7 @@ class EngineBoundaryTest {
       // the D-Bus interface, for the reboot coordinator and the tests
       "dev.turnout.engine.dbus.Manager",
       // what the reboot coordinator reads on the node: update.conf, prefs, the marking of a boot
-      "dev.turnout.engine.omaha.KeyValueStore", "dev.turnout.engine.prefs.Prefs",
+      "dev.turnout.engine.omaha.KeyValueStore",
       "dev.turnout.engine.state.AttemptRecord", "dev.turnout.engine.state.PrefsAttemptRecord",
       "dev.turnout.engine.boot.BootMarker", "dev.turnout.engine.system.SystemPaths",
       "dev.turnout.engine.system.LogSetup",

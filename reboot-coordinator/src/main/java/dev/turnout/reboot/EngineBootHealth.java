@@ -1,13 +1,10 @@
 package dev.turnout.reboot;
 
 import dev.turnout.engine.boot.BootMarker;
-import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.state.PrefsAttemptRecord;
 import dev.turnout.engine.system.SystemPaths;
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.time.Clock;
 
 /**
  * This boot is good when Turnout's engine has marked its slot good in it: the boot ID it keeps
@@ -19,8 +16,7 @@ final class EngineBootHealth implements Coordinator.BootHealth {
 
   EngineBootHealth(SystemPaths paths) {
     this.paths = paths;
-    this.record = new PrefsAttemptRecord(new Prefs(paths.prefsDir()), Clock.systemUTC(),
-        new SecureRandom());
+    this.record = PrefsAttemptRecord.on(paths);
   }
 
   @Override

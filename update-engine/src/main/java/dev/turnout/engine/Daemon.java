@@ -101,14 +101,15 @@ public final class Daemon implements AutoCloseable {
       locks.add(InstanceLock.take(paths.resolve("/var/lib/update_engine/turnout.lock")));
       Clock clock = Clock.systemUTC();
       Random random = new SecureRandom();
-      OmahaParamsLoader loader = new OmahaParamsLoader(paths, prefs,
+      AttemptRecord record = new PrefsAttemptRecord(prefs, clock, random);
+      OmahaParamsLoader loader = new OmahaParamsLoader(paths, record,
           OmahaParamsLoader.machineArch());
       HttpSettings httpSettings = o.http().withEnvironment(env);
       OnDemandHttpClient client = new OnDemandHttpClient(
           () -> httpClient(httpSettings, loader, paths));
       http = client;
-      OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client, o.http().maxResponseBytes()));
-      AttemptRecord record = new PrefsAttemptRecord(prefs, clock, random);
+      OmahaClient omaha = new OmahaClient(new HttpOmahaTransport(client,
+          o.http().maxResponseBytes()));
       Disks disks = new FileDisks();
       KernelBootSlots slots = new KernelBootSlots(paths, o.disk(), disks);
       Hooks hooks = new ProcessHooks(env, o.hookTimeout());
@@ -119,7 +120,7 @@ public final class Daemon implements AutoCloseable {
       HttpPayloadSource payloads = new HttpPayloadSource(client);
       Stages stages = Stages.assemble(new Stages.Parts(paths, loader, omaha, record,
           marker::notReadyForUpdate, slots, disks, payloads, trustedKeys(paths),
-          o.tuning(), hooks, new ExtensionStore(paths, prefs), new ExtensionLedger(prefs), clock,
+          o.tuning(), hooks, new ExtensionStore(paths, record), new ExtensionLedger(record), clock,
           timers));
       attempter = new UpdateAttempter(stages,
           new UpdateAttempter.Parts(paths, loader, omaha, record, clock,

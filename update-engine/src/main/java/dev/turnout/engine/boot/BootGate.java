@@ -47,8 +47,14 @@ public final class BootGate {
     this.clock = clock;
     this.timeout = timeout;
     this.state = enabled(paths) ? State.WAITING : State.OFF;
-    if (state == State.WAITING && record.healthPassed(paths.bootId())) {
-      state = State.PASSED; // an earlier daemon of this boot heard it
+    if (state == State.WAITING) {
+      // What an earlier daemon of this boot heard: not waited for, nor reported, again.
+      state = record.healthResult(paths.bootId())
+          .map(passed -> passed ? State.PASSED : State.FAILED).orElse(State.WAITING);
+      if (state != State.WAITING) {
+        LOG.info("this boot's health checks {} earlier; kept as they were",
+            state == State.PASSED ? "passed" : "failed");
+      }
     }
   }
 
@@ -100,11 +106,7 @@ public final class BootGate {
       state = State.PASSED;
     }
     LOG.info("boot-complete.target reached: this boot's health checks passed");
-    try {
-      record.healthPassed(paths.bootId(), true);
-    } catch (java.io.IOException e) {
-      LOG.warn("cannot keep that this boot passed its health checks: {}", e.getMessage());
-    }
+    keep(true);
     onPassed.forEach(Runnable::run);
   }
 
@@ -117,6 +119,15 @@ public final class BootGate {
       state = State.FAILED;
     }
     LOG.error("this boot did not prove healthy: {}", why);
+    keep(false);
     onFailed.forEach(c -> c.accept(why));
+  }
+
+  private void keep(boolean passed) {
+    try {
+      record.healthResult(paths.bootId(), passed);
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot keep what this boot's health checks came to: {}", e.getMessage());
+    }
   }
 }

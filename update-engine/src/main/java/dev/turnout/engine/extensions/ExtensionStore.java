@@ -1,7 +1,6 @@
 package dev.turnout.engine.extensions;
 
-import dev.turnout.engine.prefs.PrefKeys;
-import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.system.Durable;
 import dev.turnout.engine.system.SystemPaths;
 import java.io.IOException;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code /var/lib/update_engine/extensions/}; a final name only ever holds a verified image,
  * forced to disk before its rename and its directory forced after.
  *
- * <p>Nothing here is taken on its name alone. Every image Turnout places is recorded in prefs
+ * <p>Nothing here is taken on its name alone. Every image Turnout places is recorded
  * ({@link Placed}: extension, version, where, size, SHA-256); an image counts as in place only
  * when the record says so and the file is still a regular file with those bytes, and only
  * recorded images are ever pruned. Each managed folder must be a real directory (not a symbolic
@@ -45,11 +44,11 @@ public final class ExtensionStore {
   private static final Logger LOG = LoggerFactory.getLogger(ExtensionStore.class);
 
   private final SystemPaths paths;
-  private final Prefs prefs;
+  private final AttemptRecord record;
 
-  public ExtensionStore(SystemPaths paths, Prefs prefs) {
+  public ExtensionStore(SystemPaths paths, AttemptRecord record) {
     this.paths = paths;
-    this.prefs = prefs;
+    this.record = record;
   }
 
   /**
@@ -234,8 +233,7 @@ public final class ExtensionStore {
         LOG.warn("{} is no longer the image Turnout placed (not a regular file); left alone", p);
       }
     }
-    prefs.setString(PrefKeys.EXTENSIONS_PLACED,
-        String.join("\n", keep.stream().map(Placed::line).toList()));
+    record.extensionsPlaced(keep.stream().map(Placed::line).toList());
     for (Path dir : changed) {
       Durable.forceDirectory(dir);
     }
@@ -256,7 +254,7 @@ public final class ExtensionStore {
   /** Every image Turnout placed and recorded (a line that does not parse is left out). */
   List<Placed> placed() throws IOException {
     List<Placed> out = new ArrayList<>();
-    for (String line : prefs.getString(PrefKeys.EXTENSIONS_PLACED).orElse("").split("\n")) {
+    for (String line : record.extensionsPlaced()) {
       Placed.parse(line).ifPresent(out::add);
     }
     return out;
@@ -270,7 +268,7 @@ public final class ExtensionStore {
       }
     }
     lines.add(p.line());
-    prefs.setString(PrefKeys.EXTENSIONS_PLACED, String.join("\n", lines));
+    record.extensionsPlaced(lines);
   }
 
   /**

@@ -1,7 +1,8 @@
 package dev.turnout.engine.extensions;
 
 import dev.turnout.engine.omaha.KeyValueStore;
-import dev.turnout.engine.prefs.Prefs;
+import dev.turnout.engine.state.AttemptRecord;
+import dev.turnout.engine.state.PrefsAttemptRecord;
 import dev.turnout.engine.system.SystemPaths;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,12 +26,12 @@ public final class ExtensionsView {
   private ExtensionsView(SystemPaths paths) throws IOException {
     wanted = WantedExtensions.read(paths);
     booted = KeyValueStore.read(paths.release()).getOrDefault("FLATCAR_RELEASE_VERSION", "");
-    Prefs prefs = new Prefs(paths.prefsDir());
-    ExtensionLedger ledger = new ExtensionLedger(prefs);
+    AttemptRecord record = PrefsAttemptRecord.on(paths);
+    ExtensionLedger ledger = new ExtensionLedger(record);
     String target = ledger.target();
     next = target.isEmpty() || target.equals(booted) ? "" : target;
     leftBehind = next.isEmpty() ? List.of() : ledger.leftBehind(next);
-    store = new ExtensionStore(paths, prefs);
+    store = new ExtensionStore(paths, record);
   }
 
   public static ExtensionsView of(java.nio.file.Path root) throws IOException {

@@ -1,8 +1,6 @@
 package dev.turnout.engine.omaha;
 
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.engine.prefs.PrefKeys;
-import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * {@code /etc/flatcar/update.conf}, {@code /usr/share/flatcar/update.conf},
  * {@code /usr/share/flatcar/release} that holds it; OEM from {@code /etc/oem-release}, else
  * {@code /usr/share/oem/oem-release}; machine and boot IDs trimmed; {@code aleph-version} from
- * prefs, set once to the running version when absent.
+ * the record, set once to the running version when absent.
  */
 public final class OmahaParamsLoader {
   private static final Logger LOG = LoggerFactory.getLogger(OmahaParamsLoader.class);
   private final SystemPaths paths;
-  private final Prefs prefs;
+  private final AlephStore record;
   private final String arch;
   private String disabledReason = "";
   private final java.util.Set<String> warned = new java.util.HashSet<>();
@@ -43,9 +41,9 @@ public final class OmahaParamsLoader {
       "FLATCAR_RELEASE_APPID", "EXTENSIONS_BASE_URL", "OPTIONAL_EXTENSIONS", "IDLE_EXIT_SEC",
       "METRICS_TEXTFILE", "RESTAGE", "HEALTH_TIMEOUT_SEC");
 
-  public OmahaParamsLoader(SystemPaths paths, Prefs prefs, String arch) {
+  public OmahaParamsLoader(SystemPaths paths, AlephStore record, String arch) {
     this.paths = paths;
-    this.prefs = prefs;
+    this.record = record;
     this.arch = arch;
   }
 
@@ -111,10 +109,9 @@ public final class OmahaParamsLoader {
       oem = read(paths.resolve("/usr/share/oem/oem-release"));
     }
     String version = get(conf, "FLATCAR_RELEASE_VERSION", "");
-    String aleph = sendable(PrefKeys.ALEPH_VERSION + " pref",
-        prefs.getString(PrefKeys.ALEPH_VERSION).orElse(""), "");
+    String aleph = sendable("aleph-version pref", record.alephVersion(), "");
     if (aleph.isEmpty() && !version.isEmpty()) {
-      prefs.setString(PrefKeys.ALEPH_VERSION, version);
+      record.keepAlephVersion(version);
       aleph = version;
     }
     return new OmahaParams(server,

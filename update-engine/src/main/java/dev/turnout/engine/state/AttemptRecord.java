@@ -1,11 +1,13 @@
 package dev.turnout.engine.state;
 
+import dev.turnout.engine.omaha.AlephStore;
 import dev.turnout.engine.omaha.OmahaResponse;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.payload.Checkpoint;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -19,7 +21,7 @@ import java.util.OptionalLong;
  *
  * <p>{@link PrefsAttemptRecord} keeps it in update_engine's prefs, under its key names.
  */
-public interface AttemptRecord {
+public interface AttemptRecord extends AlephStore {
 
   /** What {@link #planned} allows: the URL to download from, and the checkpoint to resume at. */
   record Planned(String url, Optional<Checkpoint> resumeFrom) {}
@@ -129,11 +131,38 @@ public interface AttemptRecord {
    */
   long healthWaitSince(String bootId, long now);
 
-  /** Boot {@code bootId} reached {@code boot-complete.target} (kept for a restarted daemon). */
-  void healthPassed(String bootId, boolean passed) throws IOException;
+  /**
+   * Boot {@code bootId}'s health gate passed or failed: kept, so a daemon started again in the
+   * same boot neither waits again nor reports it again.
+   */
+  void healthResult(String bootId, boolean passed) throws IOException;
 
-  /** Whether boot {@code bootId} reached {@code boot-complete.target}, as kept. */
-  boolean healthPassed(String bootId);
+  /** What boot {@code bootId}'s health gate came to, as kept; empty while undecided. */
+  Optional<Boolean> healthResult(String bootId);
+
+  /** The version whose extensions were last fetched, or empty. */
+  String extensionsTarget() throws IOException;
+
+  /** Extensions are fetched for {@code version}: a new one starts its counts afresh. */
+  void extensionsTarget(String version) throws IOException;
+
+  /** Attempts for {@code version} that failed on an extension. */
+  long extensionFailures(String version) throws IOException;
+
+  /** One more attempt for {@code version} failed on an extension. */
+  void extensionFailed(String version) throws IOException;
+
+  /** {@code version} goes ahead without the optional extensions {@code ids}. */
+  void extensionsLeftBehind(String version, List<String> ids) throws IOException;
+
+  /** The extensions {@code version} was installed without. */
+  List<String> extensionsLeftBehind(String version) throws IOException;
+
+  /** The extension images Turnout placed, one line each (the extension store's format). */
+  List<String> extensionsPlaced() throws IOException;
+
+  /** Replaces the record of the images Turnout placed. */
+  void extensionsPlaced(List<String> lines) throws IOException;
 
   /** The version Turnout last wrote to or ran from the slot labelled {@code label}, if known. */
   Optional<String> slotVersion(String label);

@@ -1,7 +1,6 @@
 package dev.turnout.engine.state;
 
 import dev.turnout.engine.omaha.OmahaResponse;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.status.ErrorCode;
 import java.io.IOException;

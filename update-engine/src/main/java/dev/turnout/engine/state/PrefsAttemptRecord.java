@@ -1,7 +1,6 @@
 package dev.turnout.engine.state;
 
 import dev.turnout.engine.omaha.OmahaResponse;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
@@ -13,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -34,6 +34,15 @@ public final class PrefsAttemptRecord implements AttemptRecord {
   private final ResumeStore resume;
   private final RollbackGuard rollbacks;
   private final StatusStore status;
+
+  /**
+   * The record a daemon kept on a node, for a tool that reads it (the client, the reboot
+   * coordinator) with the daemon running or not.
+   */
+  public static PrefsAttemptRecord on(dev.turnout.engine.system.SystemPaths paths) {
+    return new PrefsAttemptRecord(new Prefs(paths.prefsDir()), Clock.systemUTC(),
+        new java.security.SecureRandom());
+  }
 
   public PrefsAttemptRecord(Prefs prefs, Clock clock, Random random) {
     this.prefs = prefs;
@@ -173,19 +182,22 @@ public final class PrefsAttemptRecord implements AttemptRecord {
   }
 
   @Override
-  public void healthPassed(String bootId, boolean passed) throws IOException {
-    if (passed && !bootId.isEmpty()) {
-      prefs.setString(PrefKeys.HEALTH_PASSED_BOOT_ID, bootId);
+  public void healthResult(String bootId, boolean passed) throws IOException {
+    if (!bootId.isEmpty()) {
+      prefs.setString(PrefKeys.HEALTH_RESULT, bootId + (passed ? " passed" : " failed"));
     }
   }
 
   @Override
-  public boolean healthPassed(String bootId) {
+  public Optional<Boolean> healthResult(String bootId) {
     try {
-      return !bootId.isEmpty()
-          && bootId.equals(prefs.getString(PrefKeys.HEALTH_PASSED_BOOT_ID).orElse(""));
+      String[] kept = prefs.getString(PrefKeys.HEALTH_RESULT).orElse("").trim().split(" ");
+      if (bootId.isEmpty() || kept.length != 2 || !kept[0].equals(bootId)) {
+        return Optional.empty();
+      }
+      return Optional.of("passed".equals(kept[1]));
     } catch (IOException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -205,6 +217,75 @@ public final class PrefsAttemptRecord implements AttemptRecord {
       LOG.warn("cannot keep when this boot's health wait began: {}", e.getMessage());
     }
     return now;
+  }
+
+  @Override
+  public String alephVersion() throws IOException {
+    return prefs.getString(PrefKeys.ALEPH_VERSION).orElse("");
+  }
+
+  @Override
+  public void keepAlephVersion(String version) throws IOException {
+    prefs.setString(PrefKeys.ALEPH_VERSION, version);
+  }
+
+  @Override
+  public String extensionsTarget() throws IOException {
+    return prefs.getString(PrefKeys.EXTENSIONS_TARGET).orElse("");
+  }
+
+  @Override
+  public void extensionsTarget(String version) throws IOException {
+    if (!version.equals(extensionsTarget())) {
+      prefs.setString(PrefKeys.EXTENSIONS_TARGET, version);
+      prefs.setString(PrefKeys.EXTENSIONS_FAILURES, version + " 0");
+      prefs.setString(PrefKeys.EXTENSIONS_LEFT_BEHIND, "");
+    }
+  }
+
+  @Override
+  public long extensionFailures(String version) throws IOException {
+    String[] f = prefs.getString(PrefKeys.EXTENSIONS_FAILURES).orElse("").split(" ");
+    if (f.length != 2 || !f[0].equals(version)) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(f[1]));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public void extensionFailed(String version) throws IOException {
+    prefs.setString(PrefKeys.EXTENSIONS_FAILURES, version + " "
+        + (extensionFailures(version) + 1));
+  }
+
+  @Override
+  public void extensionsLeftBehind(String version, List<String> ids) throws IOException {
+    prefs.setString(PrefKeys.EXTENSIONS_LEFT_BEHIND, version + " " + String.join(",", ids));
+  }
+
+  @Override
+  public List<String> extensionsLeftBehind(String version) throws IOException {
+    String v = prefs.getString(PrefKeys.EXTENSIONS_LEFT_BEHIND).orElse("");
+    int sp = v.indexOf(' ');
+    if (sp < 0 || !v.substring(0, sp).equals(version) || sp == v.length() - 1) {
+      return List.of();
+    }
+    return java.util.Arrays.asList(v.substring(sp + 1).split(","));
+  }
+
+  @Override
+  public List<String> extensionsPlaced() throws IOException {
+    String all = prefs.getString(PrefKeys.EXTENSIONS_PLACED).orElse("");
+    return all.isEmpty() ? List.of() : List.of(all.split("\n"));
+  }
+
+  @Override
+  public void extensionsPlaced(List<String> lines) throws IOException {
+    prefs.setString(PrefKeys.EXTENSIONS_PLACED, String.join("\n", lines));
   }
 
   @Override

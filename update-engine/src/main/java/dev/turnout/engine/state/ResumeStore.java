@@ -1,6 +1,5 @@
 package dev.turnout.engine.state;
 
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.payload.Checkpoint;
 import dev.turnout.payload.PayloadException;

@@ -1,6 +1,5 @@
 package dev.turnout.engine.state;
 
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package dev.turnout.engine.state;
 
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;

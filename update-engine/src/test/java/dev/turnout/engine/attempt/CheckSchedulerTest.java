@@ -71,7 +71,7 @@ class CheckSchedulerTest {
     // would say "due in 2305928280 s" and never check again.
     dev.turnout.engine.fakes.FakeNode node = new dev.turnout.engine.fakes.FakeNode(dir);
     long now = node.clock.instant().getEpochSecond();
-    node.prefs.setLong(dev.turnout.engine.prefs.PrefKeys.NEXT_CHECK, now + 2_305_928_280L);
+    node.prefs.setLong("turnout-next-check-time", now + 2_305_928_280L);
     CheckScheduler s = new CheckScheduler(node.timers, new Random(3),
         node.attempter(node.stages()), node.record, node.clock);
     s.start(java.time.Duration.ofSeconds(5));
@@ -83,7 +83,7 @@ class CheckSchedulerTest {
   void aKeptNextCheckWithinTheLongestIntervalIsWaitedFor() throws Exception {
     dev.turnout.engine.fakes.FakeNode node = new dev.turnout.engine.fakes.FakeNode(dir);
     long now = node.clock.instant().getEpochSecond();
-    node.prefs.setLong(dev.turnout.engine.prefs.PrefKeys.NEXT_CHECK, now + 45 * 60);
+    node.prefs.setLong("turnout-next-check-time", now + 45 * 60);
     CheckScheduler s = new CheckScheduler(node.timers, new Random(3),
         node.attempter(node.stages()), node.record, node.clock);
     s.start(java.time.Duration.ofSeconds(5));
@@ -98,7 +98,7 @@ class CheckSchedulerTest {
     long first = fresh.nextInterval(503, OptionalInt.empty()).toSeconds();
     assertThat(first).isBetween(45 * 60L, 135 * 60L); // 90 min +- 45
     // The daemon exits idle with 90 min kept; the next one doubles it again.
-    node.prefs.setLong(dev.turnout.engine.prefs.PrefKeys.CHECK_INTERVAL, 90 * 60);
+    node.prefs.setLong("turnout-check-interval", 90 * 60);
     CheckScheduler next = new CheckScheduler(node.timers, new Random(3), null, node.record,
         node.clock);
     assertThat(next.nextInterval(503, OptionalInt.empty()).toSeconds())

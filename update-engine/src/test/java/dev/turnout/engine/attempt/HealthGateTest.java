@@ -6,7 +6,6 @@ import dev.turnout.engine.boot.BootGate;
 import dev.turnout.engine.boot.BootMarker;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.RecordingAttemptRecord;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.status.UpdateStatus;
 import dev.turnout.gpt.GptDisk;
 import dev.turnout.gpt.PartitionAttributes;
@@ -41,7 +40,7 @@ class HealthGateTest {
     }
     node.write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=1.1.0\n"
         + "FLATCAR_RELEASE_BOARD=amd64-usr\n");
-    node.prefs.setString(PrefKeys.SLOT_VERSIONS, "USR-A 1.0.0\nUSR-B 1.1.0\n");
+    node.prefs.setString("turnout-slot-versions", "USR-A 1.0.0\nUSR-B 1.1.0\n");
     bootId("b0000000-0000-4000-8000-000000000001");
     record = new RecordingAttemptRecord(node.record);
     daemon();
@@ -189,6 +188,25 @@ class HealthGateTest {
     awaitStatus(UpdateStatus.UPDATED_NEED_REBOOT);
     Thread.sleep(200);
     assertThat(node.reboots).as("the coordinator reboots under its lock").isZero();
+  }
+
+  @Test
+  void aFailureIsReportedOncePerBootEvenOnAGoodSlot() throws Exception {
+    try (GptDisk d = node.disks.gpt(node.disks.slot(4).disk(), true)) {
+      d.markGood(4);
+    }
+    gate.failed("x");
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (node.omaha.events().isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertThat(node.omaha.events()).containsExactly("3/0:67");
+    daemon(); // the daemon exits idle and is started again, in the same boot
+    assertThat(gate.state()).isEqualTo(BootGate.State.FAILED);
+    assertThat(marker.settled()).isTrue();
+    gate.failed("y");
+    Thread.sleep(200);
+    assertThat(node.omaha.events()).as("not reported again").containsExactly("3/0:67");
   }
 
   @Test

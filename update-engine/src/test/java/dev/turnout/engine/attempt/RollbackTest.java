@@ -55,7 +55,7 @@ class RollbackTest {
       d.add(PartitionSpec.attributes(3, true, 0, 2));
     }
     node.write("/boot/flatcar/vmlinuz-b", "kernel of 0.9.0");
-    node.prefs.setString(dev.turnout.engine.prefs.PrefKeys.SLOT_VERSIONS,
+    node.prefs.setString("turnout-slot-versions",
         "USR-B 0.9.0\nUSR-A 1.0.0\n");
   }
 

@@ -122,7 +122,7 @@ class BootMarkerTest {
   void aCompletionMarkerFromAnEarlierBootAwaitsNothing() throws Exception {
     // /run outlived its boot (a kexec, a /run on disk): the install happened in another boot.
     bootId("1a2b3c4d-0000-4000-8000-00000000000b");
-    node.prefs.setString(dev.turnout.engine.prefs.PrefKeys.INSTALLED_BOOT_ID,
+    node.prefs.setString("turnout-installed-boot-id",
         "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
     Files.createDirectories(node.paths.updateCompletedMarker().getParent());
     Files.createFile(node.paths.updateCompletedMarker());

@@ -34,7 +34,9 @@ class ExtensionFetcherTest {
   @BeforeEach
   void setUp() throws Exception {
     paths = new SystemPaths(Files.createDirectories(dir.resolve("root")));
-    store = new ExtensionStore(paths, new dev.turnout.engine.prefs.Prefs(paths.prefsDir()));
+    store = new ExtensionStore(paths, new dev.turnout.engine.state.PrefsAttemptRecord(
+        new dev.turnout.engine.prefs.Prefs(paths.prefsDir()), java.time.Clock.systemUTC(),
+        new java.util.Random(1)));
     image = new byte[3 * 4096 + 100];
     new Random(1).nextBytes(image);
     payload = TestRelease.extension(dir, "zfs", image, true);

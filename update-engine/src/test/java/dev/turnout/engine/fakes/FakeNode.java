@@ -66,8 +66,8 @@ public final class FakeNode {
     disks = new FakeDisks();
     slots = new FakeBootSlots(disks.slot(3));
     record = new PrefsAttemptRecord(prefs, clock, new Random(7));
-    params = new OmahaParamsLoader(paths, prefs, "x86_64");
-    extensionStore = new ExtensionStore(paths, prefs);
+    params = new OmahaParamsLoader(paths, record, "x86_64");
+    extensionStore = new ExtensionStore(paths, record);
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=1.0.0\n"
         + "FLATCAR_RELEASE_BOARD=amd64-usr\n");
     write("/etc/flatcar/update.conf", "SERVER=" + SERVER + "\nGROUP=stable\n");
@@ -97,7 +97,7 @@ public final class FakeNode {
           marks++;
           return Optional.empty();
         }, slots, disks, source, keys, tuning, hooks, extensionStore,
-        new ExtensionLedger(prefs), clock, timers));
+        new ExtensionLedger(record), clock, timers));
   }
 
   public Stages stages() {

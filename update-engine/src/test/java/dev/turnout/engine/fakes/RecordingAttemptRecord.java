@@ -127,19 +127,71 @@ public final class RecordingAttemptRecord implements AttemptRecord {
   }
 
   @Override
-  public void healthPassed(String bootId, boolean passed) throws IOException {
-    note("healthPassed");
-    inner.healthPassed(bootId, passed);
+  public void healthResult(String bootId, boolean passed) throws IOException {
+    note("health " + (passed ? "passed" : "failed"));
+    inner.healthResult(bootId, passed);
   }
 
   @Override
-  public boolean healthPassed(String bootId) {
-    return inner.healthPassed(bootId);
+  public Optional<Boolean> healthResult(String bootId) {
+    return inner.healthResult(bootId);
   }
 
   @Override
   public long healthWaitSince(String bootId, long now) {
     return inner.healthWaitSince(bootId, now);
+  }
+
+  @Override
+  public String alephVersion() throws IOException {
+    return inner.alephVersion();
+  }
+
+  @Override
+  public void keepAlephVersion(String version) throws IOException {
+    inner.keepAlephVersion(version);
+  }
+
+  @Override
+  public String extensionsTarget() throws IOException {
+    return inner.extensionsTarget();
+  }
+
+  @Override
+  public void extensionsTarget(String version) throws IOException {
+    inner.extensionsTarget(version);
+  }
+
+  @Override
+  public long extensionFailures(String version) throws IOException {
+    return inner.extensionFailures(version);
+  }
+
+  @Override
+  public void extensionFailed(String version) throws IOException {
+    note("extensionFailed " + version);
+    inner.extensionFailed(version);
+  }
+
+  @Override
+  public void extensionsLeftBehind(String version, List<String> ids) throws IOException {
+    note("extensionsLeftBehind " + version + " " + ids);
+    inner.extensionsLeftBehind(version, ids);
+  }
+
+  @Override
+  public List<String> extensionsLeftBehind(String version) throws IOException {
+    return inner.extensionsLeftBehind(version);
+  }
+
+  @Override
+  public List<String> extensionsPlaced() throws IOException {
+    return inner.extensionsPlaced();
+  }
+
+  @Override
+  public void extensionsPlaced(List<String> lines) throws IOException {
+    inner.extensionsPlaced(lines);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.turnout.engine.omaha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.system.SystemPaths;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +29,8 @@ class OmahaParamsLoaderTest {
   }
 
   private OmahaParams load() throws IOException {
-    return new OmahaParamsLoader(paths, prefs, "x86_64").load();
+    return new OmahaParamsLoader(paths, new dev.turnout.engine.state.PrefsAttemptRecord(prefs,
+        java.time.Clock.systemUTC(), new java.util.Random(1)), "x86_64").load();
   }
 
   @Test
@@ -84,7 +84,7 @@ class OmahaParamsLoaderTest {
     assertThat(load().alephVersion()).isEqualTo("3510.2.0");
     write("/usr/share/flatcar/release", "FLATCAR_RELEASE_VERSION=3815.2.0\n");
     assertThat(load().alephVersion()).isEqualTo("3510.2.0");
-    assertThat(prefs.getString(PrefKeys.ALEPH_VERSION)).hasValue("3510.2.0");
+    assertThat(prefs.getString("aleph-version")).hasValue("3510.2.0");
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.omaha.OmahaException;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class CheckTest {
     assertThat(p.response().payloadUrls())
         .containsExactly(FakeNode.CODEBASE + "flatcar_production_update.gz");
     assertThat(p.checkedAt()).isEqualTo(node.clock.instant().getEpochSecond());
-    assertThat(node.prefs.getString(PrefKeys.FULL_RESPONSE)).contains(r.response(FakeNode.CODEBASE));
+    assertThat(node.prefs.getString("full-response")).contains(r.response(FakeNode.CODEBASE));
     assertThat(node.marks).as("the booted slot is marked good before the check").isEqualTo(1);
     assertThat(node.omaha.requests.get(0).url()).isEqualTo(FakeNode.SERVER);
     assertThat(node.omaha.requests.get(0).xml()).contains("<updatecheck")
@@ -79,28 +78,28 @@ class CheckTest {
 
   @Test
   void comingBackOnThePreviousVersionIsARollbackOfTheInstalledOne() throws Exception {
-    node.prefs.setString(PrefKeys.INSTALLED_VERSION, "1.1.0");
-    node.prefs.setString(PrefKeys.PREVIOUS_VERSION, "1.0.0"); // we run 1.0.0 again
+    node.prefs.setString("turnout-installed-version", "1.1.0");
+    node.prefs.setString("previous-version", "1.0.0"); // we run 1.0.0 again
     node.omaha.answer(TestRelease.noUpdate());
     check.run(configured, StageSink.NONE);
     assertThat(node.refusal("1.1.0")).hasValueSatisfying(
         why -> assertThat(why).contains("rolled back 1 time(s)"));
     assertThat(node.omaha.requests.get(0).xml()).contains("eventresult=\"0\" errorcode=\"44\"");
-    assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).hasValue("");
+    assertThat(node.prefs.getString("previous-version")).hasValue("");
   }
 
   @Test
   void withinTheBootThatInstalledTheUpdateNothingRolledBack() throws Exception {
     node.write("/proc/sys/kernel/random/boot_id", "7d4c1e2a-1111-4222-8333-944455556666\n");
     configured = InstallPlan.start(true, 0).withParams(node.params.load());
-    node.prefs.setString(PrefKeys.INSTALLED_VERSION, "1.1.0");
-    node.prefs.setString(PrefKeys.PREVIOUS_VERSION, "1.0.0");
-    node.prefs.setString(PrefKeys.INSTALLED_BOOT_ID, "7d4c1e2a-1111-4222-8333-944455556666");
+    node.prefs.setString("turnout-installed-version", "1.1.0");
+    node.prefs.setString("previous-version", "1.0.0");
+    node.prefs.setString("turnout-installed-boot-id", "7d4c1e2a-1111-4222-8333-944455556666");
     node.omaha.answer(TestRelease.noUpdate()); // after ResetStatus, say: no reboot yet
     check.run(configured, StageSink.NONE);
     assertThat(node.refusal("1.1.0")).isEmpty();
     assertThat(node.omaha.requests.get(0).xml()).doesNotContain("errorcode=\"44\"");
-    assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).as("kept for the real reboot")
+    assertThat(node.prefs.getString("previous-version")).as("kept for the real reboot")
         .hasValue("1.0.0");
   }
 }

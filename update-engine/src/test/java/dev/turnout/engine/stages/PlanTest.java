@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.TestRelease;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Files;
@@ -62,7 +61,7 @@ class PlanTest {
     node.omaha.answer(offer);
     InstallPlan checked = node.checked(release); // adopts the first queued answer: with backoff
     node.record.planned(checked.response()); // as the plan adopts it
-    node.prefs.setLong(PrefKeys.BACKOFF_EXPIRY_TIME,
+    node.prefs.setLong("backoff-expiry-time",
         node.clock.instant().getEpochSecond() + 3600);
     assertThatThrownBy(() -> plan.run(checked, StageSink.NONE))
         .isInstanceOfSatisfying(UpdateException.class,

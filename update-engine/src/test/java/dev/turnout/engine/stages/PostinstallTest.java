@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.TestRelease;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.ErrorCode;
 import dev.turnout.payload.PayloadResult;
@@ -32,7 +31,7 @@ class PostinstallTest {
         .withResult(new PayloadResult(1, new byte[32], new byte[32], "k", 2, 8192, new byte[32],
             6, new byte[32]));
     Files.writeString(verified.kernelStaging(), "kernel");
-    node.prefs.setLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION, 2);
+    node.prefs.setLong("update-state-next-operation", 2);
   }
 
   @Test
@@ -45,7 +44,7 @@ class PostinstallTest {
           node.paths.resolve("/usr/lib/turnout/postinst.d"));
       assertThat(c.args()).containsExactly("/dev/fake4", "1.1.0");
     });
-    assertThat(node.prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION))
+    assertThat(node.prefs.getLong("update-state-next-operation"))
         .as("the checkpoint that pointed at the staged kernel is gone").hasValue(-1L);
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.turnout.engine.fakes.FakeNode;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.omaha.OmahaEvent;
-import dev.turnout.engine.prefs.PrefKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +32,8 @@ class ReportTest {
     });
     assertThat(node.paths.resolve("/run/reboot-required")).exists();
     assertThat(node.paths.updateCompletedMarker()).exists();
-    assertThat(node.prefs.getString(PrefKeys.PREVIOUS_VERSION)).hasValue("1.0.0");
-    assertThat(node.prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION)).hasValue(-1L);
+    assertThat(node.prefs.getString("previous-version")).hasValue("1.0.0");
+    assertThat(node.prefs.getLong("update-state-next-operation")).hasValue(-1L);
     assertThat(events).containsExactly(OmahaEvent.installComplete());
     // Coming back on 1.0.0 later is then a rollback of 1.1.0.
     node.record.checking("1.0.0", "a-later-boot");

@@ -3,7 +3,6 @@ package dev.turnout.engine.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.omaha.OmahaResponse;
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.engine.status.ErrorCode;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.turnout.engine.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.prefs.PrefKeys;
 import dev.turnout.engine.prefs.Prefs;
 import dev.turnout.payload.Checkpoint;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ class ResumeStoreTest {
   @Test
   void aCheckpointThatCannotBeDecodedIsNotResumed() throws Exception {
     store.save("hash-a", cp);
-    prefs.setBytes(dev.turnout.engine.prefs.PrefKeys.CHECKPOINT, new byte[] {9, 9, 9});
+    prefs.setBytes(PrefKeys.CHECKPOINT, new byte[] {9, 9, 9});
     assertThat(store.resumable("hash-a")).isEmpty();
   }
 
@@ -66,7 +65,7 @@ class ResumeStoreTest {
     store.save("hash-a", new Checkpoint(3, 4096, new byte[] {1, 2, 3}, new byte[0], new byte[0],
         120, new byte[32]));
     assertThat(store.resumable("hash-a")).isEmpty();
-    assertThat(prefs.exists(dev.turnout.engine.prefs.PrefKeys.CHECKPOINT)).as("dropped, not tried again").isFalse();
+    assertThat(prefs.exists(PrefKeys.CHECKPOINT)).as("dropped, not tried again").isFalse();
     assertThat(prefs.getLong(PrefKeys.UPDATE_STATE_NEXT_OPERATION)).hasValue(-1L);
   }
 
@@ -77,7 +76,7 @@ class ResumeStoreTest {
     store.reset("hash-a");
     assertThat(store.resumable("hash-a")).isEmpty();
     assertThat(prefs.getLong(PrefKeys.RESUMED_UPDATE_FAILURES)).hasValue(0L);
-    assertThat(prefs.exists(dev.turnout.engine.prefs.PrefKeys.CHECKPOINT)).isFalse();
+    assertThat(prefs.exists(PrefKeys.CHECKPOINT)).isFalse();
     assertThat(prefs.getString(PrefKeys.UPDATE_CHECK_RESPONSE_HASH)).hasValue("hash-a");
   }
 }

@@ -52,7 +52,7 @@ class RollbackGuardTest {
     RollbackGuard g = at(t);
     g.installed("2.0.0");
     g.rolledBack("1.0.0", false);
-    new Prefs(dir).setString(dev.turnout.engine.prefs.PrefKeys.ROLLBACK_TIME, "99999999999999999");
+    new Prefs(dir).setString(PrefKeys.ROLLBACK_TIME, "99999999999999999");
     assertThat(g.refusal("2.0.0")).hasValueSatisfying(why -> assertThat(why)
         .contains("not reinstalling it before 2026-06-02T00:00:00Z"));
     assertThat(at(t.plus(java.time.Duration.ofHours(25))).refusal("2.0.0")).isEmpty();

@@ -63,7 +63,7 @@ class StatusStoreTest {
     java.nio.file.Path bootId = paths.resolve("/proc/sys/kernel/random/boot_id");
     java.nio.file.Files.createDirectories(bootId.getParent());
     java.nio.file.Files.writeString(bootId, "aaaa\n");
-    prefs.setString(dev.turnout.engine.prefs.PrefKeys.INSTALLED_BOOT_ID, "aaaa");
+    prefs.setString(PrefKeys.INSTALLED_BOOT_ID, "aaaa");
     AttemptRecord record = new PrefsAttemptRecord(prefs, java.time.Clock.systemUTC(),
         new java.util.Random(1));
     assertThat(record.awaitingReboot(paths.updateCompletedMarker(), paths.bootId()))
