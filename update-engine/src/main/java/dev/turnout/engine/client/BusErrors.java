@@ -1,5 +1,6 @@
 package dev.turnout.engine.client;
 
+import dev.turnout.engine.system.TextLines;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 
 /**
@@ -12,7 +13,7 @@ final class BusErrors {
   static String describe(Throwable e) {
     if (e instanceof DBusExecutionException d) {
       String type = d.getType() == null ? "" : d.getType();
-      String why = printable(d.getMessage());
+      String why = TextLines.printable(d.getMessage());
       return switch (type.substring(type.lastIndexOf('.') + 1)) {
         case "AccessDenied" -> "not allowed: the bus policy (or update_engine) refuses this call"
             + " from this user (" + why + ")";
@@ -20,20 +21,10 @@ final class BusErrors {
             + ")";
         case "ServiceUnknown", "NameHasNoOwner" -> "update_engine is not running and could not"
             + " be started (" + why + ")";
-        default -> "D-Bus error " + printable(type) + ": " + why;
+        default -> "D-Bus error " + TextLines.printable(type) + ": " + why;
       };
     }
     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return printable(why);
-  }
-
-  /** The text with every control character (a newline, an escape) shown as a space. */
-  static String printable(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(s.length());
-    s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
-    return b.toString().strip();
+    return TextLines.printable(why);
   }
 }

@@ -6,6 +6,7 @@ import dev.turnout.engine.extensions.ExtensionsView;
 import dev.turnout.engine.dbus.Engine;
 import dev.turnout.engine.dbus.Manager;
 import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.TextLines;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -215,7 +216,7 @@ public final class UpdateEngineClient implements Callable<Integer> {
       out.println(e.Rollback(dryRun));
       return 0;
     } catch (DBusExecutionException x) {
-      String why = BusErrors.printable(x.getMessage());
+      String why = TextLines.printable(x.getMessage());
       // The daemon's own refusal says why in one line; anything else is a bus error.
       System.err.println("update_engine_client: " + (why.startsWith("cannot roll back: ") ? why
           : BusErrors.describe(x)));
@@ -262,8 +263,8 @@ public final class UpdateEngineClient implements Callable<Integer> {
   static String lines(Manager.Status<?, ?, ?, ?, ?> s) {
     return String.format(java.util.Locale.ROOT,
         "LAST_CHECKED_TIME=%d\nPROGRESS=%f\nCURRENT_OP=%s\nNEW_VERSION=%s\nNEW_SIZE=%d\n",
-        s.getLastCheckedTime(), s.getProgress(), BusErrors.printable(
-            String.valueOf(s.getCurrentOperation())), BusErrors.printable(
+        s.getLastCheckedTime(), s.getProgress(), TextLines.printable(
+            String.valueOf(s.getCurrentOperation())), TextLines.printable(
             String.valueOf(s.getNewVersion())), s.getNewSize());
   }
 

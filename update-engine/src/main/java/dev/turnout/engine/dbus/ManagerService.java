@@ -2,6 +2,7 @@ package dev.turnout.engine.dbus;
 
 import dev.turnout.engine.attempt.UpdateAttempter;
 import dev.turnout.engine.boot.BootGate;
+import dev.turnout.engine.system.TextLines;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.ErrorCode;
@@ -135,16 +136,8 @@ public final class ManagerService implements Manager, Engine, StatusListener {
       gate.passed();
     } else {
       gate.failed(detail.isBlank() ? "boot-complete.target was not reached"
-          : oneLine(detail));
+          : TextLines.printable(detail.length() > 1000 ? detail.substring(0, 1000) : detail));
     }
-  }
-
-  /** What a caller says, kept to one printable line of bounded length. */
-  private static String oneLine(String s) {
-    StringBuilder b = new StringBuilder();
-    s.codePoints().limit(1000).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' '
-        : c));
-    return b.toString().strip();
   }
 
   @Override

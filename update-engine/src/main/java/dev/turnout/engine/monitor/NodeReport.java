@@ -4,6 +4,7 @@ import dev.turnout.engine.state.AttemptRecord;
 import dev.turnout.engine.status.AttemptOutcome;
 import dev.turnout.engine.status.EngineStatus;
 import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.system.TextLines;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,7 +89,7 @@ public record NodeReport(EngineStatus status, String version, String group, Stri
   }
 
   private static void kv(StringBuilder b, String key, String value) {
-    String v = oneLine(value);
+    String v = TextLines.printable(value);
     b.append(key).append('=');
     if (v.matches("[A-Za-z0-9._:/+-]*")) {
       b.append(v);
@@ -103,13 +104,6 @@ public record NodeReport(EngineStatus status, String version, String group, Stri
       b.append('"');
     }
     b.append('\n');
-  }
-
-  /** Control characters (a newline in a server's message) become spaces. */
-  private static String oneLine(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
-    return b.toString();
   }
 
   /** node_exporter's textfile-collector format (Prometheus text exposition 0.0.4). */

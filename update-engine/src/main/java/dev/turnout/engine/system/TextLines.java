@@ -19,6 +19,20 @@ import java.util.function.Consumer;
 public final class TextLines {
   private TextLines() {}
 
+  /**
+   * {@code s} as one printable line: every control character (a newline, an escape) a space,
+   * ends stripped; empty for null. For text from a server, a bus peer or a file that is shown
+   * or written one line to a key.
+   */
+  public static String printable(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+    return b.toString().strip();
+  }
+
   /** Each line, numbered from 1, that is UTF-8; the others said through {@code warn}. */
   public record Line(int number, String text) {}
 
