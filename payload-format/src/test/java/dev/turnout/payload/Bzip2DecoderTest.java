@@ -36,7 +36,29 @@ class Bzip2DecoderTest {
         Arguments.of("runs of every length", runs, 2),
         Arguments.of("text", text, 9),
         Arguments.of("mixed content", TestPayloads.mixedContent(1 << 20, 3), 9),
-        Arguments.of("all byte values", allBytes(), 9));
+        Arguments.of("all byte values", allBytes(), 9),
+        // a periodic block walks a cycle shorter than itself, read round until the block is full
+        Arguments.of("period of two", "ab".repeat(400_000).getBytes(), 9),
+        Arguments.of("period of 997", periodic(r, 997, 2_000_000), 9),
+        // many full blocks of the walk's segments, lanes and pieces
+        Arguments.of("random, several full blocks", randomBytes(r, 2_700_001), 9),
+        Arguments.of("tiny blocks", TestPayloads.mixedContent(300_000, 5), 1));
+  }
+
+  private static byte[] periodic(Random r, int period, int length) {
+    byte[] unit = new byte[period];
+    r.nextBytes(unit);
+    byte[] b = new byte[length];
+    for (int i = 0; i < length; i++) {
+      b[i] = unit[i % period];
+    }
+    return b;
+  }
+
+  private static byte[] randomBytes(Random r, int length) {
+    byte[] b = new byte[length];
+    r.nextBytes(b);
+    return b;
   }
 
   private static byte[] allBytes() {
