@@ -46,6 +46,11 @@ final class DigestTarget implements PayloadTarget {
   }
 
   @Override
+  public boolean canReadBack() {
+    return false;
+  }
+
+  @Override
   public void read(long offset, ByteBuffer dst) throws IOException {
     throw new IOException("a digest-only target keeps no data");
   }

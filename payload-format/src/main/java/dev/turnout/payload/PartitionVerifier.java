@@ -20,6 +20,12 @@ public final class PartitionVerifier {
     } catch (IOException e) {
       throw new PayloadException(code, what + ": reading it back failed: " + e.getMessage(), e);
     }
+    check(actual, sha256, code, what);
+  }
+
+  /** Checks a hash of what was read back (error {@code code} when it is not {@code sha256}). */
+  static void check(byte[] actual, byte[] sha256, ErrorCode code, String what)
+      throws PayloadException {
     if (!MessageDigest.isEqual(actual, sha256)) {
       throw new PayloadException(code, what + " does not match the manifest's SHA-256 after writing");
     }

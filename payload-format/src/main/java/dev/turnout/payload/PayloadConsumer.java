@@ -21,7 +21,8 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
  * written; and hands the operation to a small pool that decompresses and writes it with positional
  * writes. {@link #finish()} then checks size, payload hash, signature (fail closed: no key, no blob,
  * no version-2 entry or a bad one is an error) and the written partition and kernel against the
- * manifest. The whole manifest is checked before the first write, so a payload with a delta
+ * manifest; the partition is read back while the apply goes on ({@link ReadBack}), so that check
+ * waits only for the last operations' bytes. The whole manifest is checked before the first write, so a payload with a delta
  * operation, a blob out of sequence or an extent outside its target writes nothing at all.
  *
  * <p>Memory is bounded by the operations in flight (twice the threads) and the manifest limit.
@@ -55,6 +56,8 @@ public final class PayloadConsumer implements AutoCloseable {
   private byte[] signatureBlob;
 
   private ResumePoints points;
+  /** The partition read back as the apply goes on; null when the caller verifies it. */
+  private ReadBack readBack;
 
   PayloadConsumer(PayloadConsumerBuilder b) {
     this.partition = Objects.requireNonNull(b.partition, "partition target");
@@ -160,10 +163,19 @@ public final class PayloadConsumer implements AutoCloseable {
       if (resume.signatureBlob().length > 0) {
         signatureBlob = resume.signatureBlob();
         state = State.DONE;
+        startReadBack();
         return;
       }
     }
+    startReadBack();
     enterNextStep();
+  }
+
+  private void startReadBack() {
+    if (verifyTargets && partition.canReadBack()) {
+      readBack = ReadBack.start(plan.steps(), plan.blockSize(), partition,
+          plan.manifest().getNewPartitionInfo().getSize(), points.finishedPrefix());
+    }
   }
 
   /** Moves to the next step with data, dispatching empty ones on the way, or to the signature. */
@@ -208,11 +220,15 @@ public final class PayloadConsumer implements AutoCloseable {
       // the rest of the payload, and written nowhere; no Flatcar release carries one.
       case PCR_POLICY, DISCARD -> null;
     };
+    ReadBack reading = readBack;
     pool.submit(step.label(), () -> {
       if (target != null) {
         OperationExecutor.execute(step, data, plan.blockSize(), target);
       }
       points.finished(step.index());
+      if (reading != null) {
+        reading.finished(points.finishedPrefix());
+      }
     });
   }
 
@@ -312,8 +328,13 @@ public final class PayloadConsumer implements AutoCloseable {
     String key = Signatures.verify(signatureBlob, signedHash, trustedKeys);
     InstallInfo info = plan.manifest().getNewPartitionInfo();
     if (verifyTargets) {
-      PartitionVerifier.verify(partition, info.getSize(), info.getHash().toByteArray(),
-          ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
+      if (readBack != null) {
+        PartitionVerifier.check(readBackHash(), info.getHash().toByteArray(),
+            ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
+      } else {
+        PartitionVerifier.verify(partition, info.getSize(), info.getHash().toByteArray(),
+            ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the new partition");
+      }
       finishFile(kernel, plan.kernelInfo(), ErrorCode.NEW_KERNEL_VERIFICATION_ERROR, "the kernel");
     }
     return new PayloadResult(size, whole, signedHash, key, plan.steps().size(), info.getSize(),
@@ -329,9 +350,24 @@ public final class PayloadConsumer implements AutoCloseable {
     }
   }
 
+  private byte[] readBackHash() throws PayloadException {
+    try {
+      return readBack.finish();
+    } catch (IOException e) {
+      throw new PayloadException(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR,
+          "the new partition: reading it back failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PayloadException(ErrorCode.DOWNLOAD_TRANSFER_ERROR, "interrupted", e);
+    }
+  }
+
   /** Stops the worker threads; the targets stay open (their owner closes them). */
   @Override
   public void close() {
     pool.close();
+    if (readBack != null) {
+      readBack.close();
+    }
   }
 }

@@ -21,6 +21,14 @@ public interface PayloadTarget extends AutoCloseable {
   /** Reads into {@code dst} from {@code offset}; for verifying what was written. */
   void read(long offset, ByteBuffer dst) throws IOException;
 
+  /**
+   * Whether {@link #read} gives back what was written, so the consumer can hash the partition
+   * while the apply goes on; a digest-only target answers {@link #sha256} alone.
+   */
+  default boolean canReadBack() {
+    return true;
+  }
+
   /** Forces everything written to stable storage. */
   void force() throws IOException;
 
