@@ -339,7 +339,8 @@ public final class PayloadConsumer implements AutoCloseable {
     }
     return new PayloadResult(size, whole, signedHash, key, plan.steps().size(), info.getSize(),
         info.getHash().toByteArray(), plan.kernelInfo() == null ? -1 : plan.kernelInfo().getSize(),
-        plan.kernelInfo() == null ? new byte[0] : plan.kernelInfo().getHash().toByteArray());
+        plan.kernelInfo() == null ? new byte[0] : plan.kernelInfo().getHash().toByteArray(),
+        verifyTargets);
   }
 
   private static void finishFile(PayloadTarget t, InstallInfo info, ErrorCode code, String what)

@@ -58,7 +58,7 @@ boolean verifyTargets = true;
   /**
    * Leave reading back the partition and kernel to the caller ({@link PayloadResult} carries the
    * manifest's sizes and hashes for it); {@link #finish()} still checks size, hashes and
-   * signature. The update daemon verifies the partition as a stage of its own.
+   * signature. For targets the caller checks in a way of its own (the daemon's extension images).
    */
   public PayloadConsumerBuilder deferTargetVerification() {
     this.verifyTargets = false;

@@ -14,10 +14,12 @@ import java.util.Base64;
  * @param newPartitionSha256 the manifest's SHA-256 of those bytes
  * @param kernelSize the kernel's size, or -1 when the payload carries no kernel
  * @param kernelSha256 the manifest's SHA-256 of the kernel (empty without one)
+ * @param targetsVerified whether the partition and kernel were read back and found to match those
+ *     hashes; false when the caller deferred that ({@link PayloadConsumerBuilder#deferTargetVerification})
  */
 public record PayloadResult(long size, byte[] sha256, byte[] signedHash, String verifiedBy,
     int operations, long newPartitionSize, byte[] newPartitionSha256, long kernelSize,
-    byte[] kernelSha256) {
+    byte[] kernelSha256, boolean targetsVerified) {
 
   public PayloadResult {
     sha256 = sha256.clone();

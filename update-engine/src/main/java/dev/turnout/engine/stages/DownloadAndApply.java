@@ -91,7 +91,7 @@ public final class DownloadAndApply implements Stage {
             PayloadLimits.DEFAULT.maxKernelSize())) {
       PayloadConsumerBuilder b = PayloadConsumer.builder().partition(partition).kernel(kernel)
           .trustedKeys(keys).expectedSize(plan.response().size()).expectedSha256(hash)
-          .threads(tuning.threads()).deferTargetVerification();
+          .threads(tuning.threads());
       // The staging file's name must be on disk before any checkpoint that counts on it is.
       Durable.forceDirectory(plan.kernelStaging().getParent());
       record.downloadStarted(plan.response(), cp != null);

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 /**
  * Reads the written partition back and checks its first {@code new_partition_info.size} bytes
  * against the manifest's SHA-256 (error 15), then cuts the staged kernel to its size and checks it
- * (error 16): the payload library's own check, on what is really on the disk now.
+ * (error 16): the payload library's own check, on what is really on the disk now. An apply that
+ * did that itself, reading each range back once its last write had landed while the later
+ * operations were written ({@link PayloadResult#targetsVerified}), is not read a second time.
  */
 public final class Verify implements Stage {
   private final Disks disks;
@@ -32,6 +34,9 @@ public final class Verify implements Stage {
   @Override
   public InstallPlan run(InstallPlan plan, StageSink sink) throws UpdateException {
     PayloadResult r = plan.result();
+    if (r.targetsVerified()) {
+      return plan;
+    }
     try (PayloadTarget t = disks.partition(plan.slot().disk(), plan.slot().target(), false)) {
       PartitionVerifier.verify(t, r.newPartitionSize(), r.newPartitionSha256(),
           dev.turnout.payload.ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR, "the written partition");

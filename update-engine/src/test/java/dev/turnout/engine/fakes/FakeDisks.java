@@ -28,6 +28,8 @@ public final class FakeDisks implements Disks {
 
   public final MemoryBlockDevice device = new MemoryBlockDevice(new byte[8 << 20]);
   public int writableOpens;
+  /** A byte of the disk that does not keep what is written to it (flipped after each write). */
+  public volatile long losesByteAt = -1;
 
   public FakeDisks() throws IOException {
     try (GptDisk d = new GptDisk(device)) {
@@ -83,7 +85,12 @@ public final class FakeDisks implements Disks {
         if (offset < 0 || src.remaining() > size - offset) {
           throw new IOException("write outside the partition at " + offset);
         }
-        src.get(data, (int) (base + offset), src.remaining());
+        int n = src.remaining();
+        src.get(data, (int) (base + offset), n);
+        long lost = losesByteAt;
+        if (base + offset <= lost && lost < base + offset + n) {
+          data[(int) lost] ^= 1;
+        }
       }
 
       @Override

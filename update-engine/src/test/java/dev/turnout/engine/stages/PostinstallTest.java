@@ -29,7 +29,7 @@ class PostinstallTest {
     verified = node.checked(release).withTarget(node.disks.slot(3), kernel,
         FakeNode.CODEBASE + "p.gz", null)
         .withResult(new PayloadResult(1, new byte[32], new byte[32], "k", 2, 8192, new byte[32],
-            6, new byte[32]));
+            6, new byte[32], true));
     Files.writeString(verified.kernelStaging(), "kernel");
     node.prefs.setLong("update-state-next-operation", 2);
   }
@@ -80,7 +80,7 @@ class PostinstallTest {
     Files.writeString(verified.kernelStaging(), "");
     Files.writeString(verified.kernelPath(), "the kernel USR-B had");
     InstallPlan noKernel = verified.withResult(new PayloadResult(1, new byte[32], new byte[32],
-        "k", 2, 8192, new byte[32], -1, new byte[0]));
+        "k", 2, 8192, new byte[32], -1, new byte[0], true));
     new Postinstall(node.paths, node.hooks, node.record).run(noKernel, StageSink.NONE);
     assertThat(verified.kernelStaging()).doesNotExist();
     assertThat(verified.kernelPath()).hasContent("the kernel USR-B had");

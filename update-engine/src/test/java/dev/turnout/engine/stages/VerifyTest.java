@@ -8,6 +8,7 @@ import dev.turnout.engine.fakes.FakePayloadSource;
 import dev.turnout.engine.fakes.TestRelease;
 import dev.turnout.engine.status.UpdateException;
 import dev.turnout.engine.status.ErrorCode;
+import dev.turnout.payload.PayloadResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,7 @@ class VerifyTest {
   FakeNode node;
   TestRelease release;
   InstallPlan applied;
+  InstallPlan readBackByTheApply;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -26,7 +28,35 @@ class VerifyTest {
     release = new TestRelease(dir, "1.1.0", 200_000);
     node.source = new FakePayloadSource(release.payload);
     InstallPlan planned = new Plan(node.paths, node.slots, node.record).run(node.checked(release), StageSink.NONE);
-    applied = node.stages().downloadAndApply().run(planned, StageSink.NONE);
+    InstallPlan done = node.stages().downloadAndApply().run(planned, StageSink.NONE);
+    assertThat(done.result().targetsVerified()).isTrue();
+    readBackByTheApply = done;
+    // as after an apply that left the read-back to this stage: everything below is read here
+    PayloadResult r = done.result();
+    applied = done.withResult(new PayloadResult(r.size(), r.sha256(), r.signedHash(),
+        r.verifiedBy(), r.operations(), r.newPartitionSize(), r.newPartitionSha256(),
+        r.kernelSize(), r.kernelSha256(), false));
+  }
+
+  @Test
+  void aByteTheDiskLosesDuringTheApplyIsError15AndNothingIsMarked() throws Exception {
+    FakeNode fresh = new FakeNode(dir.resolve("fresh"));
+    fresh.source = new FakePayloadSource(release.payload);
+    fresh.disks.losesByteAt = fresh.disks.entry(4).byteOffset() + 100_000;
+    InstallPlan planned = new Plan(fresh.paths, fresh.slots, fresh.record)
+        .run(fresh.checked(release), StageSink.NONE);
+    assertThatThrownBy(() -> fresh.stages().downloadAndApply().run(planned, StageSink.NONE))
+        .isInstanceOfSatisfying(UpdateException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR);
+          assertThat(e).hasMessageContaining("does not match the manifest's SHA-256");
+        });
+  }
+
+  @Test
+  void anApplyThatReadItsPartitionBackIsNotReadASecondTime() throws Exception {
+    long at = node.disks.entry(4).byteOffset() + 1234;
+    node.disks.device.data[(int) at] ^= 1; // changed after the apply's own read-back
+    new Verify(node.disks).run(readBackByTheApply, StageSink.NONE);
   }
 
   @Test
