@@ -1,5 +1,6 @@
 package dev.turnout.payload.cli;
 
+import dev.turnout.payload.DecoderTiming;
 import dev.turnout.payload.Keys;
 import dev.turnout.payload.PayloadFile;
 import dev.turnout.payload.PayloadGenerator;
@@ -54,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--runs", description = "apply runs; the best is reported (default 3)")
   int runs = 3;
 
+  @Option(names = "--decoder-ops", description = "REPLACE_BZ operations the decoder is timed on"
+      + " alone, one thread, against lbzip2 -n1 and bzip2 (default 200)")
+  int decoderOps = 200;
+
   private PrintWriter out;
 
   @Override
@@ -101,6 +106,22 @@ final class BenchCommand implements Callable<Integer> {
     double lbzip2Encode = !lbzip2 || generate < 0 ? -1 : best(() -> timeProcesses(List.of(
         List.of("lbzip2", "-9", "-n" + cores, "-c", image.toString()))));
 
+    // The decoder alone on one thread, against the native decoders on the same streams.
+    List<byte[]> first = compressedChunks(pf, decoderOps);
+    Path firstFile = dir.resolve("chunks-first.bz2");
+    try (OutputStream o = Files.newOutputStream(firstFile)) {
+      for (byte[] b : first) {
+        o.write(b);
+      }
+    }
+    long[] decoded = {0};
+    DecoderTiming.seconds(first, decoded); // warm-up: the decoder's loops compiled
+    double decoder = best(() -> DecoderTiming.seconds(first, decoded));
+    double lbzip2One = !lbzip2 ? -1 : best(() -> timeProcesses(List.of(List.of("lbzip2", "-n1",
+        "-dc", firstFile.toString()))));
+    double bzip2One = best(() -> timeProcesses(List.of(List.of("bzip2", "-dc",
+        firstFile.toString()))));
+
     Path partition = dir.resolve("partition.img");
     try (RandomAccessFile f = new RandomAccessFile(partition.toFile(), "rw")) {
       f.setLength(Math.max(size, 1L << 20));
@@ -138,6 +159,14 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("lbzip2 -9 -n%d of the image:   %6.2f s%n", cores, lbzip2Encode);
         out.printf("generate / lbzip2 -9:         %6.2f%n", generate / lbzip2Encode);
       }
+    }
+    out.printf("decoder alone, 1 thread:      %6.2f s  (%d operations, %.1f MiB out)%n", decoder,
+        first.size(), decoded[0] / 1048576.0);
+    out.printf("native bzip2 -d, same streams: %5.2f s  decoder / bzip2: %.2f%n", bzip2One,
+        decoder / bzip2One);
+    if (lbzip2) {
+      out.printf("lbzip2 -d -n1, same streams:  %6.2f s  decoder / lbzip2: %.2f%n", lbzip2One,
+          decoder / lbzip2One);
     }
     out.printf("peak RSS of the applying JVM: %6.1f MiB%n", rss / 1024.0);
     return 0;
@@ -183,6 +212,24 @@ final class BenchCommand implements Callable<Integer> {
     try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
       f.setLength(size);
     }
+  }
+
+  /** The first {@code n} REPLACE_BZ blobs of the payload, each a whole bzip2 stream. */
+  private static List<byte[]> compressedChunks(PayloadFile pf, int n) throws IOException {
+    List<byte[]> blobs = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(pf.path())) {
+      for (InstallOperation op : pf.manifest().getPartitionOperationsList()) {
+        if (blobs.size() == n) {
+          break;
+        }
+        if (op.getType() == InstallOperation.Type.REPLACE_BZ) {
+          ByteBuffer b = ByteBuffer.allocate(op.getDataLength());
+          ch.read(b, pf.metadataSize() + Integer.toUnsignedLong(op.getDataOffset()));
+          blobs.add(b.array());
+        }
+      }
+    }
+    return blobs;
   }
 
   /** The REPLACE_BZ blobs, dealt round-robin into one file of concatenated streams per core. */
