@@ -42,7 +42,14 @@ class Bzip2DecoderTest {
         Arguments.of("period of 997", periodic(r, 997, 2_000_000), 9),
         // many full blocks of the walk's segments, lanes and pieces
         Arguments.of("random, several full blocks", randomBytes(r, 2_700_001), 9),
-        Arguments.of("tiny blocks", TestPayloads.mixedContent(300_000, 5), 1));
+        Arguments.of("tiny blocks", TestPayloads.mixedContent(300_000, 5), 1),
+        // around the block sizes where the walk takes a second segment, then many
+        Arguments.of("4095 random bytes", randomBytes(r, 4095), 9),
+        Arguments.of("8191 random bytes", randomBytes(r, 8191), 9),
+        Arguments.of("8192 random bytes", randomBytes(r, 8192), 9),
+        Arguments.of("8193 mixed bytes", TestPayloads.mixedContent(8193, 6), 9),
+        Arguments.of("262145 random bytes", randomBytes(r, 262_145), 9),
+        Arguments.of("a full level-1 block", randomBytes(r, 99_000), 1));
   }
 
   private static byte[] periodic(Random r, int period, int length) {
