@@ -75,6 +75,21 @@ class ReadBackTest {
     return steps;
   }
 
+  private static byte[] image(int blocks, long seed) {
+    byte[] image = new byte[blocks * BS];
+    new Random(seed).nextBytes(image);
+    return image;
+  }
+
+  /** Where step i writes: the i-th range, or the ranges from the last down. */
+  private static int[] order(int n, boolean ascending) {
+    int[] at = new int[n];
+    for (int i = 0; i < n; i++) {
+      at[i] = ascending ? i : n - 1 - i;
+    }
+    return at;
+  }
+
   private static void write(Recording t, Step s, byte[] image) throws IOException {
     Extent x = s.op().getDstExtents(0);
     int from = (int) (x.getStartBlock() * BS);
@@ -92,13 +107,8 @@ class ReadBackTest {
   void readsEachRangeOnlyOnceWrittenAndKeepsUpWithTheApply() throws Exception {
     int blocks = 64;
     int n = 16;
-    byte[] image = new byte[n * blocks * BS];
-    new Random(3).nextBytes(image);
-    int[] ascending = new int[n];
-    for (int i = 0; i < n; i++) {
-      ascending[i] = i;
-    }
-    List<Step> steps = steps(ascending, blocks);
+    byte[] image = image(n * blocks, 3);
+    List<Step> steps = steps(order(n, true), blocks);
     Recording t = new Recording(image.length + 8 * BS); // a partition larger than the image
     try (ReadBack r = ReadBack.start(steps, BS, t, image.length, 0)) {
       // operations finish out of order, as on the pool: 1, 0, 3, 2, ...; all but the last two
@@ -126,13 +136,8 @@ class ReadBackTest {
   void operationsInDescendingOrderAreReadOnlyWhenAllAreWritten() throws Exception {
     int blocks = 16;
     int n = 8;
-    byte[] image = new byte[n * blocks * BS];
-    new Random(4).nextBytes(image);
-    int[] descending = new int[n];
-    for (int i = 0; i < n; i++) {
-      descending[i] = n - 1 - i;
-    }
-    List<Step> steps = steps(descending, blocks);
+    byte[] image = image(n * blocks, 4);
+    List<Step> steps = steps(order(n, false), blocks);
     Recording t = new Recording(image.length);
     try (ReadBack r = ReadBack.start(steps, BS, t, image.length, 0)) {
       for (int i = 0; i < n - 1; i++) {
@@ -150,9 +155,8 @@ class ReadBackTest {
   @Test
   void aResumedApplyReadsTheStepsWrittenBeforeItFirst() throws Exception {
     int blocks = 8;
-    byte[] image = new byte[4 * blocks * BS];
-    new Random(5).nextBytes(image);
-    List<Step> steps = steps(new int[] {0, 1, 2, 3}, blocks);
+    byte[] image = image(4 * blocks, 5);
+    List<Step> steps = steps(order(4, true), blocks);
     Recording t = new Recording(image.length);
     write(t, steps.get(0), image); // written before the restart
     write(t, steps.get(1), image);
