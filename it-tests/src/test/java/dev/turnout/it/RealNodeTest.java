@@ -461,7 +461,11 @@ class RealNodeTest {
         .containsEntry("LoadState", "not-found").containsEntry("ActiveState", "inactive");
     assertThat(node.ok("find /etc/systemd -xtype l")).as("dangling links").isEmpty();
     assertThat(node.ok("ls /usr/lib/turnout 2>/dev/null || true")).isEmpty();
-    assertThat(node.sh("systemctl is-system-running").out().strip()).isEqualTo("running");
+    String state = node.sh("systemctl is-system-running").out().strip();
+    String why = state.equals("running") ? "" : node.sh("systemctl --failed --no-legend;"
+        + " journalctl -b -p warning --no-pager | tail -20").out();
+    assertThat(state).as("the failed units and the boot's warnings: %s", why)
+        .isEqualTo("running");
     assertThat(node.ok("systemctl --failed --no-legend")).isEmpty();
     assertThat(warnings()).as("Turnout's stop was a clean one").isEmpty();
   }

@@ -91,4 +91,42 @@ class SystemdUnitsTest {
         UNITS.resolve("boot-complete").toString());
     assertThat(sh.exit()).as(sh.err()).isZero();
   }
+
+  /**
+   * Installed on a running node, the gate's unit starts a moment before Turnout's engine takes the
+   * bus name: its script tries the call again until the engine answers, for a minute at most.
+   */
+  @Test
+  void theHealthGateScriptTriesAgainUntilTheEngineAnswers(@TempDir Path dir) throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    script(bin.resolve("systemctl"), "exit 0"); // boot-complete.target is active
+    script(bin.resolve("sleep"), "echo slept >> " + dir.resolve("calls"));
+    Path client = script(dir.resolve("client"), "echo \"$*\" >> " + dir.resolve("calls") + "\n"
+        + "n=$(cat " + dir.resolve("n") + " 2>/dev/null || echo 0)\n"
+        + "echo $((n + 1)) > " + dir.resolve("n") + "\n"
+        + "[ \"$n\" -ge \"$REFUSALS\" ]");
+    Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "TURNOUT_CLIENT",
+        client.toString(), "REFUSALS", "2");
+    Proc.Result r = Proc.run(Duration.ofSeconds(30), env, "sh",
+        UNITS.resolve("boot-complete").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readString(dir.resolve("calls")))
+        .isEqualTo("-boot_complete\nslept\n-boot_complete\nslept\n-boot_complete\n");
+
+    Files.delete(dir.resolve("calls"));
+    Files.delete(dir.resolve("n"));
+    Map<String, String> never = new java.util.HashMap<>(env);
+    never.put("REFUSALS", "1000");
+    Proc.Result gaveUp = Proc.run(Duration.ofSeconds(30), never, "sh",
+        UNITS.resolve("boot-complete").toString());
+    assertThat(gaveUp.exit()).isEqualTo(1);
+    assertThat(Files.readAllLines(dir.resolve("calls"))).filteredOn("-boot_complete"::equals)
+        .hasSize(30);
+  }
+
+  private static Path script(Path p, String body) throws Exception {
+    Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+    p.toFile().setExecutable(true);
+    return p;
+  }
 }
