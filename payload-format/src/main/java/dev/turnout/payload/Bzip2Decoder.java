@@ -311,10 +311,7 @@ final class Bzip2Decoder {
       segStart[m++] = s;
       t[s] |= MARK;
     }
-    walk(t, m, nblock);
-    for (int k = 0; k < m; k++) {
-      t[segStart[k]] &= ~MARK;
-    }
+    walk(t, m, nblock); // the marks stay: the next block builds tt afresh
     rleCrc = -1;
     rleLast = -1;
     rleSame = 0;

@@ -217,18 +217,7 @@ final class BenchCommand implements Callable<Integer> {
   /** The first {@code n} REPLACE_BZ blobs of the payload, each a whole bzip2 stream. */
   private static List<byte[]> compressedChunks(PayloadFile pf, int n) throws IOException {
     List<byte[]> blobs = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(pf.path())) {
-      for (InstallOperation op : pf.manifest().getPartitionOperationsList()) {
-        if (blobs.size() == n) {
-          break;
-        }
-        if (op.getType() == InstallOperation.Type.REPLACE_BZ) {
-          ByteBuffer b = ByteBuffer.allocate(op.getDataLength());
-          ch.read(b, pf.metadataSize() + Integer.toUnsignedLong(op.getDataOffset()));
-          blobs.add(b.array());
-        }
-      }
-    }
+    eachCompressedChunk(pf, n, blobs::add);
     return blobs;
   }
 
@@ -242,22 +231,43 @@ final class BenchCommand implements Callable<Integer> {
       shards.add(p);
       outs.add(Files.newOutputStream(p));
     }
-    try (FileChannel ch = FileChannel.open(pf.path())) {
-      int i = 0;
-      for (InstallOperation op : pf.manifest().getPartitionOperationsList()) {
-        if (op.getType() != InstallOperation.Type.REPLACE_BZ) {
-          continue;
-        }
-        ByteBuffer b = ByteBuffer.allocate(op.getDataLength());
-        ch.read(b, pf.metadataSize() + Integer.toUnsignedLong(op.getDataOffset()));
-        outs.get(i++ % cores).write(b.array(), 0, b.position());
-      }
+    try {
+      int[] i = {0};
+      eachCompressedChunk(pf, Integer.MAX_VALUE, b -> outs.get(i[0]++ % cores).write(b));
     } finally {
       for (OutputStream o : outs) {
         o.close();
       }
     }
     return shards;
+  }
+
+  private interface ChunkSink {
+    void accept(byte[] blob) throws IOException;
+  }
+
+  /** Reads the payload's first {@code n} REPLACE_BZ blobs in order, one at a time. */
+  private static void eachCompressedChunk(PayloadFile pf, int n, ChunkSink sink)
+      throws IOException {
+    int seen = 0;
+    try (FileChannel ch = FileChannel.open(pf.path())) {
+      for (InstallOperation op : pf.manifest().getPartitionOperationsList()) {
+        if (seen == n) {
+          return;
+        }
+        if (op.getType() == InstallOperation.Type.REPLACE_BZ) {
+          ByteBuffer b = ByteBuffer.allocate(op.getDataLength());
+          long at = pf.metadataSize() + Integer.toUnsignedLong(op.getDataOffset());
+          while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+              throw new java.io.EOFException(pf.path() + " ends inside an operation's data");
+            }
+          }
+          sink.accept(b.array());
+          seen++;
+        }
+      }
+    }
   }
 
   private static void concat(List<Path> parts, Path out) throws IOException {
