@@ -3,8 +3,8 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.Daemon;
-import dev.turnout.engine.status.UpdateStatus;
-import dev.turnout.engine.status.ErrorCode;
+import dev.turnout.engine.ErrorCode;
+import dev.turnout.engine.UpdateStatus;
 import dev.turnout.payload.MutationCorpus;
 import dev.turnout.payload.PayloadFile;
 import dev.turnout.payload.proto.UpdateMetadata.DeltaArchiveManifest;
@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;

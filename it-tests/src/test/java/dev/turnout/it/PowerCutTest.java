@@ -3,7 +3,7 @@ package dev.turnout.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.Daemon;
-import dev.turnout.engine.status.UpdateStatus;
+import dev.turnout.engine.UpdateStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.turnout.it;
 
-import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.Manager;
 import dev.turnout.reboot.Login1;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

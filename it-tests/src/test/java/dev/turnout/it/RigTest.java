@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.turnout.engine.Daemon;
-import dev.turnout.engine.status.UpdateStatus;
-import dev.turnout.engine.http.HttpSettings;
+import dev.turnout.engine.DownloadAndApply;
+import dev.turnout.engine.HttpSettings;
+import dev.turnout.engine.UpdateStatus;
 import dev.turnout.labserver.Channel;
 import dev.turnout.labserver.LabServer;
 import dev.turnout.labserver.RequestLog;
-import dev.turnout.engine.stages.DownloadAndApply;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**

@@ -150,7 +150,7 @@ class SysextTest extends RigTest {
         disk.toString());
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.err()).isEqualTo("ERROR: cgpt show: unrecognized option: -x\n");
-    assertSharedClass("dev.turnout.engine.client.UpdateEngineClient", "update_engine_client",
+    assertSharedClass("dev.turnout.engine.UpdateEngineClient", "update_engine_client",
         "--version");
   }
 

@@ -3,13 +3,13 @@ package dev.turnout.labserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.turnout.engine.http.HttpClients;
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.omaha.OmahaClient;
-import dev.turnout.engine.omaha.OmahaEvent;
-import dev.turnout.engine.omaha.OmahaParams;
-import dev.turnout.engine.omaha.OmahaRequest;
-import dev.turnout.engine.omaha.OmahaResponse;
+import dev.turnout.engine.HttpClients;
+import dev.turnout.engine.HttpSettings;
+import dev.turnout.engine.OmahaClient;
+import dev.turnout.engine.OmahaEvent;
+import dev.turnout.engine.OmahaParams;
+import dev.turnout.engine.OmahaRequest;
+import dev.turnout.engine.OmahaResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -58,7 +58,7 @@ class LabServerTest {
     HttpSettings s = HttpSettings.defaults().withTimeouts(Duration.ofSeconds(5),
         Duration.ofSeconds(5)).withEnvironment(Map.of());
     http = HttpClients.create(s, System::nanoTime);
-    client = new OmahaClient(new dev.turnout.engine.omaha.HttpOmahaTransport(() -> http, s.maxResponseBytes()));
+    client = new OmahaClient(new dev.turnout.engine.HttpOmahaTransport(() -> http, s.maxResponseBytes()));
   }
 
   @AfterEach

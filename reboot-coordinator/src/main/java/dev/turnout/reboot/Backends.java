@@ -1,6 +1,6 @@
 package dev.turnout.reboot;
 
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.SystemPaths;
 import java.io.IOException;
 import java.security.SecureRandom;
 

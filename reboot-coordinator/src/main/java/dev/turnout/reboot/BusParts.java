@@ -1,6 +1,6 @@
 package dev.turnout.reboot;
 
-import dev.turnout.engine.dbus.Manager;
+import dev.turnout.engine.Manager;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import org.freedesktop.dbus.connections.impl.DBusConnection;

@@ -1,7 +1,7 @@
 package dev.turnout.reboot;
 
-import dev.turnout.engine.omaha.KeyValueStore;
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.KeyValueStore;
+import dev.turnout.engine.SystemPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

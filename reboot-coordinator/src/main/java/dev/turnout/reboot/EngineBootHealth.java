@@ -1,9 +1,9 @@
 package dev.turnout.reboot;
 
-import dev.turnout.engine.boot.BootMarker;
-import dev.turnout.engine.state.AttemptRecord;
-import dev.turnout.engine.state.PrefsAttemptRecord;
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.AttemptRecord;
+import dev.turnout.engine.BootMarker;
+import dev.turnout.engine.PrefsAttemptRecord;
+import dev.turnout.engine.SystemPaths;
 import java.io.IOException;
 
 /**

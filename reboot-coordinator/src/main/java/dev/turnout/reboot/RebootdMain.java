@@ -1,7 +1,7 @@
 package dev.turnout.reboot;
 
-import dev.turnout.engine.system.LogSetup;
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.LogSetup;
+import dev.turnout.engine.SystemPaths;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.turnout.reboot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.SystemPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

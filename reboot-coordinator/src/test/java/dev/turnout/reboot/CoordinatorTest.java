@@ -2,7 +2,7 @@ package dev.turnout.reboot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.SystemPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

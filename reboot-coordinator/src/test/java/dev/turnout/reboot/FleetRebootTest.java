@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.turnout.engine.system.SystemPaths;
+import dev.turnout.engine.SystemPaths;
+import dev.turnout.testing.Etcd;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import dev.turnout.testing.Etcd;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,39 +1,5 @@
 package dev.turnout.engine;
 
-import dev.turnout.engine.attempt.CheckScheduler;
-import dev.turnout.engine.attempt.Stages;
-import dev.turnout.engine.attempt.UpdateAttempter;
-import dev.turnout.engine.boot.BootGate;
-import dev.turnout.engine.boot.BootMarker;
-import dev.turnout.engine.boot.BootSlots;
-import dev.turnout.engine.boot.Disks;
-import dev.turnout.engine.boot.FileDisks;
-import dev.turnout.engine.boot.KernelBootSlots;
-import dev.turnout.engine.boot.Rollback;
-import dev.turnout.engine.dbus.Login1Manager;
-import dev.turnout.engine.dbus.Manager;
-import dev.turnout.engine.monitor.Monitor;
-import dev.turnout.engine.dbus.ManagerService;
-import dev.turnout.engine.http.HttpClients;
-import dev.turnout.engine.http.HttpPayloadSource;
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.http.OnDemandHttpClient;
-import dev.turnout.engine.omaha.HttpOmahaTransport;
-import dev.turnout.engine.omaha.OmahaClient;
-import dev.turnout.engine.omaha.OmahaParamsLoader;
-import dev.turnout.engine.prefs.Prefs;
-import dev.turnout.engine.extensions.ExtensionLedger;
-import dev.turnout.engine.extensions.ExtensionStore;
-import dev.turnout.engine.stages.DownloadAndApply;
-import dev.turnout.engine.state.AttemptRecord;
-import dev.turnout.engine.state.PrefsAttemptRecord;
-import dev.turnout.engine.status.UpdateStatus;
-import dev.turnout.engine.system.Durable;
-import dev.turnout.engine.system.InstanceLock;
-import dev.turnout.engine.system.Hooks;
-import dev.turnout.engine.system.ProcessHooks;
-import dev.turnout.engine.system.RealTimers;
-import dev.turnout.engine.system.SystemPaths;
 import dev.turnout.gpt.DiskLock;
 import dev.turnout.payload.Keys;
 import java.io.IOException;
@@ -147,7 +113,9 @@ public final class Daemon implements AutoCloseable {
           : DBusConnectionBuilder.forSystemBus()).withDisconnectCallback(lost).build();
       ManagerService service = new ManagerService(attempter, gate, bus, allowedUids(paths),
           System::nanoTime);
-      attempter.addListener(service);
+      // a method reference, not the service itself: dbus-java requires every interface an
+      // exported object implements to be public
+      attempter.addListener(service::statusChanged);
       // An attempt has ended: the next check is most of an hour away, so keep no idle connection
       // (and its file descriptor) to servers that may be gone by then, nor the TLS state and
       // trust store the check built; one full collection gives their heap back to the system.
@@ -198,7 +166,7 @@ public final class Daemon implements AutoCloseable {
   private static Path diskOrNull(KernelBootSlots slots) {
     try {
       return slots.disk();
-    } catch (dev.turnout.engine.status.UpdateException e) {
+    } catch (UpdateException e) {
       LOG.error("cannot tell the boot disk, so it is not locked: {}", e.getMessage());
       return null;
     }

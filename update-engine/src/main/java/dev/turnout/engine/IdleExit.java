@@ -1,11 +1,5 @@
 package dev.turnout.engine;
 
-import dev.turnout.engine.attempt.CheckScheduler;
-import dev.turnout.engine.attempt.UpdateAttempter;
-import dev.turnout.engine.boot.BootMarker;
-import dev.turnout.engine.dbus.ManagerService;
-import dev.turnout.engine.status.UpdateStatus;
-import dev.turnout.engine.system.Timers;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;

@@ -1,7 +1,5 @@
 package dev.turnout.engine;
 
-import dev.turnout.engine.system.LogSetup;
-import dev.turnout.engine.system.TransientLoader;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -13,6 +11,16 @@ import org.freedesktop.dbus.exceptions.DBusException;
  */
 public final class UpdateEngineMain {
   private UpdateEngineMain() {}
+
+  /**
+   * Turnout's version, from the jar's manifest, or {@code development build} outside a built
+   * jar; read through this class because the command-line classes may be defined by a loader
+   * that knows no manifest.
+   */
+  public static String version() {
+    String v = UpdateEngineMain.class.getPackage().getImplementationVersion();
+    return v == null ? "development build" : v;
+  }
 
   /** What the command line asked for: the daemon with these options, or to exit at once. */
   public record Parsed(Daemon.Options options, int exitCode) {

@@ -3,7 +3,6 @@ package dev.turnout.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnout.engine.UpdateEngineMain.Parsed;
-import dev.turnout.engine.system.TransientLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,6 @@ package dev.turnout.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.turnout.engine.fakes.FakeClock;
-import dev.turnout.engine.fakes.FakeTimers;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,16 +1,16 @@
 package dev.turnout.engine.cli;
 
 import dev.turnout.engine.Daemon;
+import dev.turnout.engine.DownloadAndApply;
+import dev.turnout.engine.HttpSettings;
 import dev.turnout.engine.UpdateEngineMain.Parsed;
-import dev.turnout.engine.http.HttpSettings;
-import dev.turnout.engine.stages.DownloadAndApply;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code update_engine}'s command line: reads the arguments into the daemon's options, or

@@ -1,12 +1,12 @@
 package dev.turnout.engine.cli;
 
-import dev.turnout.engine.system.Versions;
+import dev.turnout.engine.UpdateEngineMain;
 import picocli.CommandLine;
 
-/** {@code --version} of the daemon and its client: Turnout's version, from the jar's manifest. */
-public final class VersionProvider implements CommandLine.IVersionProvider {
+/** The daemon's {@code --version}: Turnout's version, from the jar's manifest. */
+final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
-    return new String[] {"${COMMAND-NAME} (Turnout) " + Versions.turnout()};
+    return new String[] {"${COMMAND-NAME} (Turnout) " + UpdateEngineMain.version()};
   }
 }

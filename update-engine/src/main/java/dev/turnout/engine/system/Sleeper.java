@@ -1,9 +1,0 @@
-package dev.turnout.engine.system;
-
-import java.time.Duration;
-
-/** Waiting in the worker thread (between download retries); a fake returns at once. */
-public interface Sleeper {
-  /** Waits {@code d}; an interrupt (the daemon stopping) ends the wait early. */
-  void sleep(Duration d) throws InterruptedException;
-}
