@@ -40,9 +40,10 @@ final class ProgressBar {
         size(s.getNewSize()), size(rate), eta, s.getNewVersion());
   }
 
-  void finish(Manager.Status<?, ?, ?, ?, ?> s) {
+  /** Clears the bar and prints {@code finalLines} (the client's status lines) in its place. */
+  void finish(String finalLines) {
     out.print("\r\u001b[K");
-    out.print(UpdateEngineClient.lines(s));
+    out.print(finalLines);
     out.flush();
   }
 

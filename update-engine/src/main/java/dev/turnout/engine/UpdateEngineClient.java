@@ -353,7 +353,7 @@ public final class UpdateEngineClient implements Callable<Integer> {
       UpdateStatus state = UpdateStatus.parse(op).orElse(null);
       if (state == UpdateStatus.IDLE || state == UpdateStatus.UPDATED_NEED_REBOOT) {
         if (tty) {
-          bar.finish(s);
+          bar.finish(lines(s));
         }
         return op;
       }
