@@ -4,10 +4,10 @@
  * only parts below it, which {@code PartsTest} holds:
  *
  * <ul>
- *   <li>the composition root: {@link Daemon} builds every part once from the
- *       options and the environment; {@link UpdateEngineMain} is its command
- *       line. Nothing else in the daemon chooses a real clock, disk, network or bus.
  *   <li>the client, {@link UpdateEngineClient}: Flatcar's flags and output.
+ *   <li>the composition root: {@link Daemon} builds every part once from the options and the
+ *       environment; {@link UpdateEngineMain} is its command line. Nothing else in the daemon
+ *       chooses a real clock, disk, network or bus.
  *   <li>D-Bus: {@code com.coreos.update1} ({@link Manager}), who may call
  *       what, and logind.
  *   <li>the attempt: one update as an ordered list of stages
