@@ -29,8 +29,8 @@
  *       bookkeeping, and behind it in prefs the payload's retry policy, the download's resume
  *       point, the rollback guard and the status kept across restarts.
  *   <li>Omaha: requests, responses, events and the parameters they carry.
- *   <li>prefs: one file per key, written durably.
  *   <li>HTTP: the clients, proxies and policies the payload, Omaha and extensions share.
+ *   <li>prefs: one file per key, written durably.
  *   <li>status: what the engine reports ({@link UpdateStatus},
  *       {@link EngineStatus}) and failures with their codes
  *       ({@link ErrorCode}).
