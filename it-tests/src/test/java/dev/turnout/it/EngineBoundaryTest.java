@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,27 +57,35 @@ class EngineBoundaryTest {
       List.of("reboot-coordinator", "lab-server", "packaging", "it-tests");
 
   static boolean inApi(String type) {
+    return API.contains(topLevel(type));
+  }
+
+  private static String topLevel(String type) {
     int nested = type.indexOf('$');
-    return API.contains(nested < 0 ? type : type.substring(0, nested));
+    return nested < 0 ? type : type.substring(0, nested);
+  }
+
+  /** What each other module's classes and test classes use of the engine, by where. */
+  static Map<String, Set<String>> usesFromOtherModules() {
+    Map<String, Set<String>> uses = new TreeMap<>();
+    for (String module : OTHER_MODULES) {
+      for (String dir : List.of("target/classes", "target/test-classes")) {
+        uses.put(module + "/" + dir, ClassDeps.used(Repo.ROOT.resolve(module).resolve(dir),
+            "dev.turnout.engine."));
+      }
+    }
+    return uses;
   }
 
   @Test
   void otherModulesUseOnlyTheEnginesApi() {
+    Map<String, Set<String>> uses = usesFromOtherModules();
     Set<String> outside = new TreeSet<>();
-    for (String module : OTHER_MODULES) {
-      for (String dir : List.of("target/classes", "target/test-classes")) {
-        for (String used : ClassDeps.used(Repo.ROOT.resolve(module).resolve(dir),
-            "dev.turnout.engine.")) {
-          if (!inApi(used)) {
-            outside.add(module + "/" + dir + " -> " + used);
-          }
-        }
-      }
-    }
+    uses.forEach((where, types) -> types.stream().filter(t -> !inApi(t))
+        .forEach(t -> outside.add(where + " -> " + t)));
     assertThat(outside).as("uses of update-engine's internals from other modules").isEmpty();
-    assertThat(ClassDeps.used(Repo.ROOT.resolve("reboot-coordinator/target/classes"),
-        "dev.turnout.engine.")).as("the check sees the coordinator's uses")
-        .contains("dev.turnout.engine.Manager");
+    assertThat(uses.get("reboot-coordinator/target/classes"))
+        .as("the check sees the coordinator's uses").contains("dev.turnout.engine.Manager");
   }
 
   @Test
@@ -106,15 +116,8 @@ class EngineBoundaryTest {
     }
 
     Set<String> usedOutside = new TreeSet<>(namedByLaunchers());
-    for (String module : OTHER_MODULES) {
-      for (String dir : List.of("target/classes", "target/test-classes")) {
-        for (String used : ClassDeps.used(Repo.ROOT.resolve(module).resolve(dir),
-            "dev.turnout.engine.")) {
-          int nested = used.indexOf('$');
-          usedOutside.add(nested < 0 ? used : used.substring(0, nested));
-        }
-      }
-    }
+    usesFromOtherModules().values()
+        .forEach(types -> types.forEach(t -> usedOutside.add(topLevel(t))));
     assertThat(API).as("API types used by another module or a launcher")
         .allMatch(usedOutside::contains);
   }
@@ -123,8 +126,7 @@ class EngineBoundaryTest {
   static Set<String> namedByLaunchers() throws Exception {
     Pattern main = Pattern.compile("dev\\.turnout\\.engine\\.[A-Za-z.]*[A-Z][A-Za-z]*");
     Set<String> named = new TreeSet<>();
-    List<Path> launchers = 
-        new ArrayList<>(List.of(Repo.ROOT.resolve("packaging/pom.xml")));
+    List<Path> launchers = new ArrayList<>(List.of(Repo.ROOT.resolve("packaging/pom.xml")));
     try (Stream<Path> bins = Files.list(Repo.ROOT.resolve("bin"))) {
       launchers.addAll(bins.filter(Files::isRegularFile).toList());
     }

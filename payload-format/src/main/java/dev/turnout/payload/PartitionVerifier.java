@@ -6,13 +6,13 @@ import java.security.MessageDigest;
 /**
  * Reads a written image back and checks it against the manifest's size and SHA-256: the new
  * partition ({@code new_partition_info}, error 15), the kernel (error 16) and the PCR policy
- * (error 42). The one check, used by the consumer and by the daemon's verify stage alike.
+ * (error 42). The one check, used by the consumer and by the daemon for extension images.
  */
 public final class PartitionVerifier {
   private PartitionVerifier() {}
 
   /** Checks that the first {@code size} bytes of {@code t} hash to {@code sha256}. */
-  public static void verify(PayloadTarget t, long size, byte[] sha256, ErrorCode code, String what)
+  static void verify(PayloadTarget t, long size, byte[] sha256, ErrorCode code, String what)
       throws PayloadException {
     byte[] actual;
     try {

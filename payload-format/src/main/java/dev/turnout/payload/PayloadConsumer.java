@@ -22,8 +22,9 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
  * writes. {@link #finish()} then checks size, payload hash, signature (fail closed: no key, no blob,
  * no version-2 entry or a bad one is an error) and the written partition and kernel against the
  * manifest; the partition is read back while the apply goes on ({@link ReadBack}), so that check
- * waits only for the last operations' bytes. The whole manifest is checked before the first write, so a payload with a delta
- * operation, a blob out of sequence or an extent outside its target writes nothing at all.
+ * waits only for the last operations' bytes. The whole manifest is checked before the first
+ * write, so a payload with a delta operation, a blob out of sequence or an extent outside its
+ * target writes nothing at all.
  *
  * <p>Memory is bounded by the operations in flight (twice the threads) and the manifest limit.
  * {@link #write} and {@link #checkpoint} are called from one thread.

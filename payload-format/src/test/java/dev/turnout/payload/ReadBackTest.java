@@ -63,6 +63,20 @@ class ReadBackTest {
     public void close() {}
   }
 
+  /** A target that does not keep what is written to byte {@code at}: a bit of it is lost. */
+  private static Recording losingABitAt(int size, int at) {
+    return new Recording(size) {
+      @Override
+      public synchronized void write(long offset, ByteBuffer src) {
+        int n = src.remaining();
+        super.write(offset, src);
+        if (offset <= at && at < offset + n) {
+          bytes[at] ^= 1;
+        }
+      }
+    };
+  }
+
   /** {@code n} partition steps of {@code blocks} blocks each, step i at {@code order[i]}. */
   private static List<Step> steps(int[] order, int blocks) {
     List<Step> steps = new ArrayList<>();
@@ -185,16 +199,7 @@ class ReadBackTest {
     byte[] image = TestPayloads.mixedContent(3 << 20, 9);
     byte[] payload = Files.readAllBytes(TestPayloads.payload(dir, image, null,
         List.of(TestPayloads.devPrivate())));
-    Recording disk = new Recording(image.length) {
-      @Override
-      public synchronized void write(long offset, ByteBuffer src) {
-        int n = src.remaining();
-        super.write(offset, src);
-        if (offset <= 1_500_000 && 1_500_000 < offset + n) {
-          bytes[1_500_000] ^= 1; // a bit the device loses
-        }
-      }
-    };
+    Recording disk = losingABitAt(image.length, 1_500_000);
     try (PayloadConsumer c = PayloadConsumer.builder().partition(disk)
         .trustedKeys(List.of(TestPayloads.devPublic())).threads(2).build()) {
       c.write(ByteBuffer.wrap(payload));
@@ -205,5 +210,20 @@ class ReadBackTest {
               .isEqualTo(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR));
     }
     assertThat(disk.early).isEmpty();
+  }
+
+  @Test
+  void aKernelFileThatDoesNotKeepWhatWasWrittenIsError16(@TempDir Path dir) throws Exception {
+    byte[] image = TestPayloads.mixedContent(1 << 20, 10);
+    byte[] kernel = TestPayloads.mixedContent(200_000, 11);
+    byte[] payload = Files.readAllBytes(TestPayloads.payload(dir, image, kernel,
+        List.of(TestPayloads.devPrivate())));
+    Recording file = losingABitAt(kernel.length + BS, 100_000); // last block written whole
+    try (PayloadConsumer c = PayloadConsumer.builder().partition(new Recording(image.length))
+        .kernel(file).trustedKeys(List.of(TestPayloads.devPublic())).threads(2).build()) {
+      c.write(ByteBuffer.wrap(payload));
+      assertThatThrownBy(c::finish).isInstanceOfSatisfying(PayloadException.class,
+          e -> assertThat(e.code()).isEqualTo(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR));
+    }
   }
 }

@@ -34,7 +34,7 @@ record Stages(Stage configure, Stage check, Stage plan, Stage markTargetUnbootab
         new MarkTargetUnbootable(p.disks()),
         new DownloadAndApply(p.payloads(), p.disks(), p.keys(), p.record(), p.tuning(),
             p.clock(), p.sleeper()),
-        new Verify(p.disks()),
+        new Verify(),
         new FetchExtensions(p.paths(), p.settings(), p.extensions(), fetcher, p.ledger()),
         new Postinstall(p.paths(), p.hooks(), p.record()),
         new SetActive(p.disks()),

@@ -26,7 +26,7 @@ class VerifyTest {
     InstallPlan done = node.stages().downloadAndApply().run(planned, StageSink.NONE);
     assertThat(done.result().targetsVerified()).isTrue();
     readBackByTheApply = done;
-    // as after an apply that left the read-back to this stage: everything below is read here
+    // as an apply that left the read-back to its caller would say
     PayloadResult r = done.result();
     applied = done.withResult(new PayloadResult(r.size(), r.sha256(), r.signedHash(),
         r.verifiedBy(), r.operations(), r.newPartitionSize(), r.newPartitionSha256(),
@@ -48,41 +48,28 @@ class VerifyTest {
   }
 
   @Test
-  void anApplyThatReadItsPartitionBackIsNotReadASecondTime() throws Exception {
-    long at = node.disks.entry(4).byteOffset() + 1234;
-    node.disks.device.data[(int) at] ^= 1; // changed after the apply's own read-back
-    new Verify(node.disks).run(readBackByTheApply, StageSink.NONE);
+  void anApplyThatReadItsPartitionBackPasses() throws Exception {
+    assertThat(new Verify().run(readBackByTheApply, StageSink.NONE)).isSameAs(readBackByTheApply);
   }
 
   @Test
-  void whatIsOnTheDiskMatchesTheManifestAndTheKernelIsCutToSize() throws Exception {
-    Files.write(applied.kernelStaging(), new byte[100], java.nio.file.StandardOpenOption.APPEND);
-    new Verify(node.disks).run(applied, StageSink.NONE);
-    assertThat(Files.readAllBytes(applied.kernelStaging())).isEqualTo(release.kernel);
-  }
-
-  @Test
-  void oneFlippedByteOnTheTargetIsError15() throws Exception {
-    long at = node.disks.entry(4).byteOffset() + 1234;
-    node.disks.device.data[(int) at] ^= 1;
-    assertThatThrownBy(() -> new Verify(node.disks).run(applied, StageSink.NONE))
-        .isInstanceOfSatisfying(UpdateException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR));
-  }
-
-  @Test
-  void aChangedOrMissingKernelIsError16() throws Exception {
-    byte[] k = release.kernel.clone();
-    k[0] ^= 1;
-    Files.write(applied.kernelStaging(), k);
-    assertThatThrownBy(() -> new Verify(node.disks).run(applied, StageSink.NONE))
-        .isInstanceOfSatisfying(UpdateException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR));
-    Files.delete(applied.kernelStaging());
-    assertThatThrownBy(() -> new Verify(node.disks).run(applied, StageSink.NONE))
+  void aResultThatWasNotReadBackIsError15() {
+    assertThatThrownBy(() -> new Verify().run(applied, StageSink.NONE))
         .isInstanceOfSatisfying(UpdateException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.NEW_KERNEL_VERIFICATION_ERROR);
-          assertThat(e).hasMessageContaining("is missing");
+          assertThat(e.code()).isEqualTo(ErrorCode.NEW_ROOTFS_VERIFICATION_ERROR);
+          assertThat(e).hasMessageContaining("did not read USR-B back");
         });
+  }
+
+  @Test
+  void aStagedKernelLongerThanTheNewOneIsCutToSizeByTheApply() throws Exception {
+    FakeNode fresh = new FakeNode(dir.resolve("kernel"));
+    fresh.source = new FakePayloadSource(release.payload);
+    InstallPlan planned = new Plan(fresh.paths, fresh.slots, fresh.record)
+        .run(fresh.checked(release), StageSink.NONE);
+    Files.createDirectories(planned.kernelStaging().getParent());
+    Files.write(planned.kernelStaging(), new byte[release.kernel.length + 4096]); // left behind
+    InstallPlan done = fresh.stages().downloadAndApply().run(planned, StageSink.NONE);
+    assertThat(Files.readAllBytes(done.kernelStaging())).isEqualTo(release.kernel);
   }
 }

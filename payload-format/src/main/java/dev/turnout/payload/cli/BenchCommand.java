@@ -6,6 +6,7 @@ import dev.turnout.payload.PayloadFile;
 import dev.turnout.payload.PayloadGenerator;
 import dev.turnout.payload.PayloadSigner;
 import dev.turnout.payload.proto.UpdateMetadata.InstallOperation;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -260,7 +261,7 @@ final class BenchCommand implements Callable<Integer> {
           long at = pf.metadataSize() + Integer.toUnsignedLong(op.getDataOffset());
           while (b.hasRemaining()) {
             if (ch.read(b, at + b.position()) < 0) {
-              throw new java.io.EOFException(pf.path() + " ends inside an operation's data");
+              throw new EOFException(pf.path() + " ends inside an operation's data");
             }
           }
           sink.accept(b.array());
